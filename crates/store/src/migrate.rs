@@ -1,0 +1,71 @@
+//! Versioned schema migrations. Each migration is a numbered SQL file applied once, in order,
+//! inside a transaction; a shipped migration is never edited (add a new file instead).
+
+use crate::{Error, Result};
+use rusqlite::Connection;
+
+/// A migration shipped with this build.
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+/// Every migration this build knows, in order.
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        sql: include_str!("migrations/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "quarantine",
+        sql: include_str!("migrations/0002_quarantine.sql"),
+    },
+];
+
+/// The schema version a fully migrated database has.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// The schema version recorded in the database (0 for a new file).
+pub fn current_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Applies every migration newer than the database's version.
+pub fn apply(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    INTEGER PRIMARY KEY,
+            name       TEXT NOT NULL,
+            applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now'))
+        )",
+    )?;
+    let current = current_version(conn)?;
+    let known = latest_version();
+    if current > known {
+        return Err(Error::SchemaTooNew { found: current, known });
+    }
+    for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+        let run = || -> rusqlite::Result<()> {
+            let tx = conn.unchecked_transaction()?;
+            tx.execute_batch(m.sql)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+                (m.version, m.name),
+            )?;
+            tx.pragma_update(None, "user_version", m.version)?;
+            tx.commit()
+        };
+        run().map_err(|source| Error::Migration {
+            version: m.version,
+            name: m.name,
+            source,
+        })?;
+        tracing::info!(version = m.version, name = m.name, "applied migration");
+    }
+    Ok(())
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every test Keeper has, installing what is missing first (Debian packages, npm
+# packages, the Python peers). This is the README's test command and what CI runs.
+#   scripts/test.sh            everything
+#   KEEPER_SKIP_WINDOW=1 ...   skip the Tauri build and the real-window test
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$KEEPER_ROOT"
+
+step "set-up"
+apt_ensure "${TAURI_BUILD_PKGS[@]}" "${WINDOW_TEST_PKGS[@]}" python3-venv
+npm_ensure
+KEEPER_PYTHON="$(scripts/provision-python.sh)"
+export KEEPER_PYTHON
+
+step "rust: format and lints"
+cargo fmt --all --check
+cargo clippy --all-targets --locked -- -D warnings
+cargo clippy -p keeper-app --all-targets --locked -- -D warnings
+
+step "rust: tests (core crates and CLI; never compiles Tauri)"
+cargo test --locked
+
+step "ui: type check, lint, unit tests"
+npm run check
+npm run lint
+npm test
+
+if [ "${KEEPER_SKIP_WINDOW:-0}" != 1 ]; then
+  step "tauri: build the self-contained app"
+  npm run build
+  TAURI_APP_PATH=src-tauri npx tauri build --debug --no-bundle
+
+  step "window: start the real app under Xvfb and check what it shows"
+  scripts/window-smoke.sh "$CARGO_TARGET_DIR/debug/keeper-app"
+fi
+echo
+echo "keeper: all test stages passed"
