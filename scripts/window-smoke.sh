@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the built Keeper app in a real window under Xvfb (with a tray host), then checks:
 #  - a window titled "Keeper" appears;
-#  - the UI reached the Rust side: its first IPC call (db_info) created the database file;
+#  - the UI reaches the Rust side: clicking "Health" in the sidebar makes the page call the
+#    db_info command, which creates and migrates the database file;
 #  - the screenshot is a rendered page, not a blank window.
 # Saves the screenshot to $KEEPER_SHOTS (default: .screenshots/ in the repo).
 #   scripts/window-smoke.sh PATH/TO/keeper-app
@@ -24,12 +25,24 @@ APP_PID=\$!
 ok=0
 i=0
 while [ \$i -lt 120 ]; do
-  if xdotool search --name '^Keeper\$' >/dev/null 2>&1 && [ -f "$KEEPER_DB" ]; then ok=1; break; fi
+  if xdotool search --name '^Keeper\$' >/dev/null 2>&1; then ok=1; break; fi
   if ! kill -0 \$APP_PID 2>/dev/null; then break; fi
   sleep 0.5; i=\$((i+1))
 done
 sleep 3  # let the page finish painting
 import -window root "$SHOTS/skeleton.png"
+if [ \$ok = 1 ]; then
+  ok=0
+  # The window opens at the top left of the screen; "Health" is the last sidebar entry.
+  xdotool mousemove 55 341 click 1
+  i=0
+  while [ \$i -lt 40 ]; do
+    if [ -f "$KEEPER_DB" ]; then ok=1; break; fi
+    sleep 0.5; i=\$((i+1))
+  done
+  sleep 2
+  import -window root "$SHOTS/health.png"
+fi
 kill \$APP_PID \$TRAYER 2>/dev/null
 wait \$APP_PID 2>/dev/null
 [ \$ok = 1 ]
@@ -42,7 +55,7 @@ if ! xvfb-run -a -s "-screen 0 1280x800x24" "$WORK/run.sh"; then
   exit 1
 fi
 colours=$(identify -format '%k' "$SHOTS/skeleton.png")
-echo "window-smoke: window up, database created by the UI, screenshot $SHOTS/skeleton.png ($colours colours)"
+echo "window-smoke: window up; the Health screen called db_info, which created $KEEPER_DB; screenshots in $SHOTS ($colours colours)"
 if [ "$colours" -lt 64 ]; then
   echo "window-smoke: FAILED — the screenshot looks blank ($colours colours)" >&2
   exit 1
