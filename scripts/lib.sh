@@ -7,6 +7,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/keeper-target}"
 # Debian packages the Tauri shell needs to build, and those its window tests need.
 TAURI_BUILD_PKGS=(libwebkit2gtk-4.1-dev build-essential libssl-dev libayatana-appindicator3-dev
   librsvg2-dev libsoup-3.0-dev libxdo-dev file pkg-config)
+KEYRING_TEST_PKGS=(gnome-keyring dbus libsecret-tools)
 WINDOW_TEST_PKGS=(xvfb webkit2gtk-driver xauth dbus-x11 imagemagick x11-utils xdotool trayer)
 
 as_root() {

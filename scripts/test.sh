@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$KEEPER_ROOT"
 
 step "set-up"
-apt_ensure "${TAURI_BUILD_PKGS[@]}" "${WINDOW_TEST_PKGS[@]}" python3-venv
+apt_ensure "${TAURI_BUILD_PKGS[@]}" "${WINDOW_TEST_PKGS[@]}" "${KEYRING_TEST_PKGS[@]}" python3-venv
 npm_ensure
 KEEPER_PYTHON="$(scripts/provision-python.sh)"
 export KEEPER_PYTHON
@@ -20,6 +20,10 @@ cargo clippy -p keeper-app --all-targets --locked -- -D warnings
 
 step "rust: tests (core crates and CLI; never compiles Tauri)"
 cargo test --locked
+
+step "rust: token storage against a real Secret Service (gnome-keyring in a private D-Bus session)"
+dbus-run-session -- sh -c 'echo -n keeper-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null &&
+  KEEPER_KEYRING_TEST=1 cargo test --locked -p keeper-square --test control_keyring'
 
 step "ui: type check, lint, unit tests"
 npm run check

@@ -7,7 +7,10 @@ use std::path::PathBuf;
 pub fn keeper_bin() -> PathBuf {
     // tests run from target/<profile>/deps/; the binary sits in target/<profile>/.
     let exe = std::env::current_exe().expect("current test executable");
-    let dir = exe.parent().and_then(|d| d.parent()).expect("target profile directory");
+    let dir = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .expect("target profile directory");
     let bin = dir.join(format!("keeper{}", std::env::consts::EXE_SUFFIX));
     assert!(
         bin.exists(),

@@ -29,7 +29,8 @@ impl Store {
         let mut counts = Vec::with_capacity(NORMALIZED_TABLES.len() + 1);
         for table in std::iter::once(&"raw_objects").chain(NORMALIZED_TABLES) {
             // Table names come from a fixed list, never from input.
-            let rows: i64 = conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
+            let rows: i64 =
+                conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?;
             counts.push(TableCount {
                 table: (*table).to_string(),
                 rows: rows as u64,

@@ -47,7 +47,10 @@ pub fn apply(conn: &Connection) -> Result<()> {
     let current = current_version(conn)?;
     let known = latest_version();
     if current > known {
-        return Err(Error::SchemaTooNew { found: current, known });
+        return Err(Error::SchemaTooNew {
+            found: current,
+            known,
+        });
     }
     for m in MIGRATIONS.iter().filter(|m| m.version > current) {
         let run = || -> rusqlite::Result<()> {

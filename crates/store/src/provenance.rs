@@ -47,6 +47,7 @@ impl ToSql for Provenance {
 impl FromSql for Provenance {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
         let s = value.as_str()?;
-        Provenance::parse(s).ok_or_else(|| FromSqlError::Other(format!("unknown provenance {s:?}").into()))
+        Provenance::parse(s)
+            .ok_or_else(|| FromSqlError::Other(format!("unknown provenance {s:?}").into()))
     }
 }

@@ -47,7 +47,9 @@ pub fn content_hash(json: &str) -> String {
 pub fn upsert(conn: &Connection, obj: &RawObject<'_>, fetched_at: &str) -> Result<RawWrite> {
     let hash = content_hash(obj.json);
     let existing: Option<String> = conn
-        .prepare_cached("SELECT content_hash FROM raw_objects WHERE object_type = ?1 AND square_id = ?2")?
+        .prepare_cached(
+            "SELECT content_hash FROM raw_objects WHERE object_type = ?1 AND square_id = ?2",
+        )?
         .query_row((obj.object_type, obj.square_id), |r| r.get(0))
         .optional()?;
     match existing {
@@ -57,7 +59,14 @@ pub fn upsert(conn: &Connection, obj: &RawObject<'_>, fetched_at: &str) -> Resul
                 "UPDATE raw_objects SET version = ?3, fetched_at = ?4, content_hash = ?5, json = ?6
                  WHERE object_type = ?1 AND square_id = ?2",
             )?
-            .execute((obj.object_type, obj.square_id, obj.version, fetched_at, &hash, obj.json))?;
+            .execute((
+                obj.object_type,
+                obj.square_id,
+                obj.version,
+                fetched_at,
+                &hash,
+                obj.json,
+            ))?;
             Ok(RawWrite::Updated)
         }
         None => {
@@ -93,8 +102,9 @@ pub fn get(conn: &Connection, object_type: &str, square_id: &str) -> Result<Opti
 
 /// How many raw objects of each type are stored, sorted by type.
 pub fn counts_by_type(conn: &Connection) -> Result<Vec<(String, u64)>> {
-    let mut stmt =
-        conn.prepare("SELECT object_type, COUNT(*) FROM raw_objects GROUP BY object_type ORDER BY object_type")?;
+    let mut stmt = conn.prepare(
+        "SELECT object_type, COUNT(*) FROM raw_objects GROUP BY object_type ORDER BY object_type",
+    )?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -37,11 +37,20 @@ fn new_file_database_uses_wal_foreign_keys_and_latest_schema() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested/dir/keeper.sqlite3");
     let store = Store::open(&path).unwrap();
-    let mode: String = store.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
-    let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+    let mode: String = store
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    let fk: i64 = store
+        .conn()
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(mode, "wal");
     assert_eq!(fk, 1);
-    assert_eq!(migrate::current_version(store.conn()).unwrap(), migrate::latest_version());
+    assert_eq!(
+        migrate::current_version(store.conn()).unwrap(),
+        migrate::latest_version()
+    );
     assert!(path.exists());
 }
 
@@ -55,7 +64,10 @@ fn reopening_a_database_does_not_reapply_migrations() {
     }
     let store = Store::open(&path).unwrap();
     assert_eq!(count(&store, "customers"), 1);
-    assert_eq!(count(&store, "schema_migrations"), migrate::MIGRATIONS.len() as i64);
+    assert_eq!(
+        count(&store, "schema_migrations"),
+        migrate::MIGRATIONS.len() as i64
+    );
 }
 
 #[test]
@@ -64,9 +76,14 @@ fn database_from_a_newer_keeper_is_refused_with_a_clear_error() {
     let path = dir.path().join("k.sqlite3");
     {
         let store = Store::open(&path).unwrap();
-        store.conn().pragma_update(None, "user_version", 999).unwrap();
+        store
+            .conn()
+            .pragma_update(None, "user_version", 999)
+            .unwrap();
     }
-    let err = Store::open(&path).err().expect("a newer schema must be refused");
+    let err = Store::open(&path)
+        .err()
+        .expect("a newer schema must be refused");
     assert_eq!(err.code(), "db_schema_too_new");
     assert!(matches!(err, Error::SchemaTooNew { found: 999, .. }));
 }
@@ -90,8 +107,14 @@ fn raw_write_of_unchanged_content_leaves_the_row_alone() {
         version: Some("1"),
         json: r#"{"id":"C1","given_name":"Maria"}"#,
     };
-    assert_eq!(raw::upsert(store.conn(), &obj, "2026-01-01T00:00:00Z").unwrap(), RawWrite::Inserted);
-    assert_eq!(raw::upsert(store.conn(), &obj, "2026-01-02T00:00:00Z").unwrap(), RawWrite::Unchanged);
+    assert_eq!(
+        raw::upsert(store.conn(), &obj, "2026-01-01T00:00:00Z").unwrap(),
+        RawWrite::Inserted
+    );
+    assert_eq!(
+        raw::upsert(store.conn(), &obj, "2026-01-02T00:00:00Z").unwrap(),
+        RawWrite::Unchanged
+    );
     let stored = raw::get(store.conn(), "CUSTOMER", "C1").unwrap().unwrap();
     assert_eq!(stored.fetched_at, "2026-01-01T00:00:00Z");
     assert_eq!(stored.content_hash, raw::content_hash(obj.json));
@@ -101,7 +124,10 @@ fn raw_write_of_unchanged_content_leaves_the_row_alone() {
         json: r#"{"id":"C1","given_name":"María"}"#,
         ..obj
     };
-    assert_eq!(raw::upsert(store.conn(), &changed, "2026-01-03T00:00:00Z").unwrap(), RawWrite::Updated);
+    assert_eq!(
+        raw::upsert(store.conn(), &changed, "2026-01-03T00:00:00Z").unwrap(),
+        RawWrite::Updated
+    );
     let stored = raw::get(store.conn(), "CUSTOMER", "C1").unwrap().unwrap();
     assert_eq!(stored.version.as_deref(), Some("2"));
     assert_eq!(stored.json, changed.json);
@@ -113,7 +139,12 @@ fn raw_write_of_unchanged_content_leaves_the_row_alone() {
 fn same_id_under_two_object_types_is_two_raw_rows() {
     let store = Store::open_in_memory().unwrap();
     for t in ["ITEM", "ITEM_VARIATION"] {
-        let obj = RawObject { object_type: t, square_id: "X", version: None, json: "{}" };
+        let obj = RawObject {
+            object_type: t,
+            square_id: "X",
+            version: None,
+            json: "{}",
+        };
         raw::upsert(store.conn(), &obj, "2026-01-01T00:00:00Z").unwrap();
     }
     assert_eq!(count(&store, "raw_objects"), 2);
@@ -149,7 +180,10 @@ fn provenance_outside_the_four_sources_is_rejected_by_the_schema() {
     let store = Store::open_in_memory().unwrap();
     let err = store
         .conn()
-        .execute("INSERT INTO customers (id, provenance) VALUES ('C9', 'guess')", [])
+        .execute(
+            "INSERT INTO customers (id, provenance) VALUES ('C9', 'guess')",
+            [],
+        )
         .unwrap_err();
     assert!(err.to_string().contains("CHECK"), "{err}");
 }
@@ -169,7 +203,10 @@ fn line_item_modifiers_need_their_line_item_and_go_with_their_order() {
         currency: Some("USD".into()),
         provenance: Provenance::SquareSync,
     };
-    assert!(modifier.upsert(store.conn()).is_err(), "a modifier without its line item must fail");
+    assert!(
+        modifier.upsert(store.conn()).is_err(),
+        "a modifier without its line item must fail"
+    );
 
     Order {
         id: "O1".into(),
@@ -211,7 +248,10 @@ fn line_item_modifiers_need_their_line_item_and_go_with_their_order() {
         OrderLineItemModifier::get(store.conn(), &"O1", &"L1", &"M1").unwrap(),
         Some(modifier)
     );
-    store.conn().execute("DELETE FROM orders WHERE id = 'O1'", []).unwrap();
+    store
+        .conn()
+        .execute("DELETE FROM orders WHERE id = 'O1'", [])
+        .unwrap();
     assert_eq!(count(&store, "order_line_item_modifiers"), 0);
 }
 
@@ -220,7 +260,12 @@ fn info_reports_schema_version_and_counts_for_every_table() {
     let store = Store::open_in_memory().unwrap();
     customer("C1", "Maria").upsert(store.conn()).unwrap();
     customer("C2", "Jess").upsert(store.conn()).unwrap();
-    let obj = RawObject { object_type: "CUSTOMER", square_id: "C1", version: None, json: "{}" };
+    let obj = RawObject {
+        object_type: "CUSTOMER",
+        square_id: "C1",
+        version: None,
+        json: "{}",
+    };
     raw::upsert(store.conn(), &obj, "2026-01-01T00:00:00Z").unwrap();
     let info = store.info().unwrap();
     assert_eq!(info.path, ":memory:");
@@ -229,6 +274,9 @@ fn info_reports_schema_version_and_counts_for_every_table() {
     assert_eq!(rows("customers"), Some(2));
     assert_eq!(rows("raw_objects"), Some(1));
     assert_eq!(rows("loyalty_events"), Some(0));
-    assert_eq!(info.counts.len(), 1 + keeper_store::table::NORMALIZED_TABLES.len());
+    assert_eq!(
+        info.counts.len(),
+        1 + keeper_store::table::NORMALIZED_TABLES.len()
+    );
     assert_eq!(info.raw_by_type[0].table, "CUSTOMER");
 }

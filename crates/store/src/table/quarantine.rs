@@ -70,7 +70,10 @@ pub fn clear_except(
         .query_map((object_type, square_id), |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     let mut removed = 0;
-    for rule in rules.iter().filter(|r| !still_failing.contains(&r.as_str())) {
+    for rule in rules
+        .iter()
+        .filter(|r| !still_failing.contains(&r.as_str()))
+    {
         removed += conn
             .prepare_cached(
                 "DELETE FROM quarantine WHERE object_type = ?1 AND square_id = ?2 AND rule = ?3",

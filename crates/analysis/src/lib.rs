@@ -1,0 +1,3 @@
+//! Analysis: pure functions of the local store.
+
+pub mod clv;

@@ -1,0 +1,39 @@
+//! The import's typed error.
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("reading {stream} from Square failed: {source}")]
+    Square {
+        stream: &'static str,
+        #[source]
+        source: keeper_square::client::ClientError,
+    },
+    #[error("storing {stream} failed: {source}")]
+    Store {
+        stream: &'static str,
+        #[source]
+        source: keeper_store::Error,
+    },
+    #[error("normalizing {stream} failed: {source}")]
+    Normalize {
+        stream: &'static str,
+        #[source]
+        source: keeper_normalize::Error,
+    },
+    #[error("a {stream} object has no id")]
+    MissingId { stream: &'static str },
+}
+
+impl Error {
+    /// A stable code for the UI and `--json` output.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Square { source, .. } => source.code(),
+            Error::Store { source, .. } => source.code(),
+            Error::Normalize { source, .. } => source.code(),
+            Error::MissingId { .. } => "object_without_id",
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Normalization: typed Square objects (from `keeper-square`) become Keeper's normalized
+//! rows (`keeper-store`), inside the caller's transaction.
+//!
+//! - One module per family ([`customer`], [`location`], [`team`], [`catalog`],
+//!   [`payment`], [`refund`], [`order`], [`booking`], [`loyalty`]), each with a pure
+//!   function building the rows (`customer(&Customer, &Context) -> Normalized<…>`) and a
+//!   `write_*` function storing them.
+//! - [`validate`] holds the seed's rules, soft (row stored, bad field nulled, quarantined)
+//!   or hard (row not stored, quarantined); [`duplicate`] the composite-key check. Every
+//!   failure is recorded in the store's quarantine table, keyed so re-running adds nothing,
+//!   and cleared when a later version of the object passes.
+//! - [`normalize_json`] is the single entry for raw JSON; [`merge::repoint_customer`]
+//!   re-points history after a customer merge; [`visits`] derives visits.
+//!
+//! Nothing here reads the clock: `now` comes in the [`Context`].
+
+pub mod booking;
+pub mod catalog;
+pub mod contact;
+pub mod context;
+pub mod customer;
+pub mod duplicate;
+pub mod error;
+pub mod location;
+pub mod loyalty;
+pub mod merge;
+pub mod names;
+pub mod order;
+pub mod payment;
+pub mod phone;
+pub mod record;
+pub mod refund;
+pub mod team;
+pub mod time;
+pub mod validate;
+pub mod visits;
+
+pub use context::{Context, Limits};
+pub use error::{Error, Result};
+pub use merge::{Repointed, repoint_customer};
+pub use record::{Normalized, Outcome};
+pub use validate::{Issue, Rule, Severity};
+
+use keeper_square::models as sq;
+use record::Subject;
+use rusqlite::Connection;
+use serde::de::DeserializeOwned;
+
+/// The Square object families Keeper normalizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ObjectKind {
+    Customer,
+    Location,
+    TeamMember,
+    /// Any catalog object; its own `type` decides what is written.
+    Catalog,
+    Payment,
+    Refund,
+    Order,
+    Booking,
+    LoyaltyProgram,
+    LoyaltyAccount,
+    LoyaltyEvent,
+}
+
+impl ObjectKind {
+    /// Reads the object type the raw store uses (`CUSTOMER`, `PAYMENT`, `ITEM_VARIATION`,
+    /// ...). Catalog objects may be named by their catalog type, with or without a
+    /// `CATALOG_` prefix, or as `CATALOG_OBJECT`. Case is ignored.
+    pub fn parse(object_type: &str) -> Option<ObjectKind> {
+        let upper = object_type.trim().to_ascii_uppercase();
+        let name = upper.strip_prefix("CATALOG_").unwrap_or(&upper);
+        Some(match name {
+            "CUSTOMER" => ObjectKind::Customer,
+            "LOCATION" => ObjectKind::Location,
+            "TEAM_MEMBER" => ObjectKind::TeamMember,
+            "PAYMENT" => ObjectKind::Payment,
+            "REFUND" | "PAYMENT_REFUND" => ObjectKind::Refund,
+            "ORDER" => ObjectKind::Order,
+            "BOOKING" => ObjectKind::Booking,
+            "LOYALTY_PROGRAM" => ObjectKind::LoyaltyProgram,
+            "LOYALTY_ACCOUNT" => ObjectKind::LoyaltyAccount,
+            "LOYALTY_EVENT" => ObjectKind::LoyaltyEvent,
+            "OBJECT" | "CATALOG" => ObjectKind::Catalog,
+            other if sq::CatalogObjectType::from(other).is_known() => ObjectKind::Catalog,
+            _ => return None,
+        })
+    }
+
+    /// The object type recorded in the quarantine for this family.
+    pub fn object_type(self) -> &'static str {
+        match self {
+            ObjectKind::Customer => customer::OBJECT_TYPE,
+            ObjectKind::Location => location::OBJECT_TYPE,
+            ObjectKind::TeamMember => team::OBJECT_TYPE,
+            ObjectKind::Catalog => "CATALOG_OBJECT",
+            ObjectKind::Payment => payment::OBJECT_TYPE,
+            ObjectKind::Refund => refund::OBJECT_TYPE,
+            ObjectKind::Order => order::OBJECT_TYPE,
+            ObjectKind::Booking => booking::OBJECT_TYPE,
+            ObjectKind::LoyaltyProgram => loyalty::PROGRAM,
+            ObjectKind::LoyaltyAccount => loyalty::ACCOUNT,
+            ObjectKind::LoyaltyEvent => loyalty::EVENT,
+        }
+    }
+}
+
+/// Tunes a connection for a large normalization run; call once per connection before an
+/// import. Normalization cycles through about 40 statements (rusqlite caches 16 by
+/// default, so a mixed import would re-prepare them), and a long transaction whose dirty
+/// pages outgrow SQLite's 2 MB default page cache spills them to the WAL and reads them
+/// back, which costs more than the inserts themselves: the cache is raised to 64 MB.
+pub fn prepare_connection(conn: &Connection) -> Result<()> {
+    conn.set_prepared_statement_cache_capacity(64);
+    conn.execute_batch("PRAGMA cache_size = -65536;")?;
+    Ok(())
+}
+
+/// Decodes `json` as the Square object named by `object_type` and writes its normalized
+/// rows and quarantine entries through `tx` (the caller owns the transaction). JSON that
+/// does not match Square's schema is quarantined (`undecodable`, hard), not an error.
+pub fn normalize_json(
+    tx: &Connection,
+    object_type: &str,
+    json: &str,
+    ctx: &Context,
+) -> Result<Outcome> {
+    let kind = ObjectKind::parse(object_type)
+        .ok_or_else(|| Error::UnknownObjectType(object_type.to_owned()))?;
+    let json_ref = Some(json);
+    match kind {
+        ObjectKind::Customer => decode(tx, kind, json, ctx, |c| {
+            customer::write_customer(tx, &c, ctx, json_ref)
+        }),
+        ObjectKind::Location => decode(tx, kind, json, ctx, |l| {
+            location::write_location(tx, &l, ctx, json_ref)
+        }),
+        ObjectKind::TeamMember => decode(tx, kind, json, ctx, |t| {
+            team::write_team_member(tx, &t, ctx, json_ref)
+        }),
+        ObjectKind::Catalog => decode(tx, kind, json, ctx, |o| {
+            catalog::write_catalog_object(tx, &o, ctx, json_ref)
+        }),
+        ObjectKind::Payment => decode(tx, kind, json, ctx, |p| {
+            payment::write_payment(tx, &p, ctx, json_ref)
+        }),
+        ObjectKind::Refund => decode(tx, kind, json, ctx, |r| {
+            refund::write_refund(tx, &r, ctx, json_ref)
+        }),
+        ObjectKind::Order => decode(tx, kind, json, ctx, |o| {
+            order::write_order(tx, &o, ctx, json_ref)
+        }),
+        ObjectKind::Booking => decode(tx, kind, json, ctx, |b| {
+            booking::write_booking(tx, &b, ctx, json_ref)
+        }),
+        ObjectKind::LoyaltyProgram => decode(tx, kind, json, ctx, |p| {
+            loyalty::write_program(tx, &p, ctx, json_ref)
+        }),
+        ObjectKind::LoyaltyAccount => decode(tx, kind, json, ctx, |a| {
+            loyalty::write_account(tx, &a, ctx, json_ref)
+        }),
+        ObjectKind::LoyaltyEvent => decode(tx, kind, json, ctx, |e| {
+            loyalty::write_event(tx, &e, ctx, json_ref)
+        }),
+    }
+}
+
+/// Decodes and writes, or quarantines JSON that does not decode.
+fn decode<T: DeserializeOwned>(
+    tx: &Connection,
+    kind: ObjectKind,
+    json: &str,
+    ctx: &Context,
+    write: impl FnOnce(T) -> Result<Outcome>,
+) -> Result<Outcome> {
+    match serde_json::from_str::<T>(json) {
+        Ok(value) => write(value),
+        Err(e) => undecodable(tx, kind, json, &e, ctx),
+    }
+}
+
+fn undecodable(
+    tx: &Connection,
+    kind: ObjectKind,
+    json: &str,
+    err: &serde_json::Error,
+    ctx: &Context,
+) -> Result<Outcome> {
+    let value: Option<serde_json::Value> = serde_json::from_str(json).ok();
+    let field = |name: &str| {
+        value
+            .as_ref()
+            .and_then(|v| v.get(name))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    let id = field("id");
+    let object_type = match kind {
+        ObjectKind::Catalog => field("type").unwrap_or_else(|| kind.object_type().to_owned()),
+        _ => kind.object_type().to_owned(),
+    };
+    let issues = vec![Issue::hard(
+        Rule::Undecodable,
+        format!(
+            "does not match Square's {} schema: {err}",
+            kind.object_type()
+        ),
+    )];
+    let subject = Subject {
+        object_type: &object_type,
+        id: id.as_deref(),
+        object: &(),
+        json: Some(json),
+    };
+    let square_id = record::settle(tx, &subject, &issues, ctx)?;
+    Ok(Outcome {
+        object_type,
+        square_id,
+        rows: 0,
+        issues,
+        skipped: false,
+    })
+}

@@ -1,0 +1,34 @@
+//! OAuth for a native app (RFC 8252 + RFC 7636 PKCE) against Square: Connect Square
+//! ([`connect`]), token exchange and refresh through the `oauth2` crate with Square's JSON
+//! token bodies ([`http`], [`exchange`]), the [`TokenSet`] Keeper keeps, and the
+//! [`RefreshingTokenSource`] the API client uses, which saves each rotated refresh-token
+//! pair before using it.
+
+pub mod error;
+pub mod exchange;
+pub mod flow;
+pub mod http;
+pub mod loopback;
+pub mod pkce;
+pub mod refresh;
+pub mod token_set;
+
+pub use error::OAuthError;
+pub use exchange::{SquareTokenResponse, TokenEndpoint};
+pub use flow::{AuthorizeRequest, BrowserOpener, ConnectConfig, authorize_request, connect};
+pub use loopback::{CALLBACK_PATH, LoopbackListener};
+pub use refresh::{MemoryTokenSink, RefreshingTokenSource, TokenSink};
+pub use token_set::{REFRESH_AHEAD, TokenSet};
+
+/// The permissions Keeper asks for (read-only).
+pub const KEEPER_SCOPES: [&str; 9] = [
+    "MERCHANT_PROFILE_READ",
+    "CUSTOMERS_READ",
+    "PAYMENTS_READ",
+    "ORDERS_READ",
+    "APPOINTMENTS_READ",
+    "APPOINTMENTS_ALL_READ",
+    "ITEMS_READ",
+    "EMPLOYEES_READ",
+    "LOYALTY_READ",
+];
