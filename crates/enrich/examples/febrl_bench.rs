@@ -318,6 +318,17 @@ fn febrl_scenario(dir: &Path, work: &Path, with_phone: bool, options: &MatchOpti
         report.model.prior,
         peak_rss_mib()
     );
+    let _ = writeln!(
+        out,
+        "BENCH\tmatcher\tFEBRL4 5k x 5k F1, {}\t{:.4}\t{}",
+        if with_phone {
+            "phone + address"
+        } else {
+            "names + birthday + address"
+        },
+        s.f1,
+        if with_phone { ">= 0.998" } else { ">= 0.99" }
+    );
     if std::env::var_os("FEBRL_ERRORS").is_some() {
         for o in &report.outcomes {
             let want = truth.get(&o.upload);
@@ -423,7 +434,9 @@ fn synthetic(n: usize, names: &[Febrl], options: &MatchOptions) -> String {
         })
         .count();
     format!(
-        "synthetic {n} x {n} ({copies} true links): generate {t_gen:.2?}, match {t_match:.2?} wall / {cpu:.2} s CPU on {} threads, pairs {}, matched {} (correct {}) review {} unmatched {}, peak RSS {:.0} MiB\n",
+        "BENCH\tmatcher\tsynthetic {n} x {n} match time (2 threads)\t{:.2} s\t{}\nsynthetic {n} x {n} ({copies} true links): generate {t_gen:.2?}, match {t_match:.2?} wall / {cpu:.2} s CPU on {} threads, pairs {}, matched {} (correct {}) review {} unmatched {}, peak RSS {:.0} MiB\n",
+        t_match.as_secs_f64(),
+        if n <= 5_000 { "<= 2 s" } else { "<= 30 s" },
         options.threads,
         report.stats.pairs_compared,
         report.stats.matched,

@@ -248,5 +248,30 @@ async fn main() {
         "<= 60 s",
         verdict(closed_after.is_some_and(|d| d <= Duration::from_secs(60)))
     );
+    let pct = |x: f64| format!("{:.1}%", x * 100.0);
+    for (metric, value, target) in [
+        (
+            "sustained goodput under a hidden 10 req/s limit",
+            pct(sustained),
+            ">= 90%",
+        ),
+        (
+            "requests answered 429 (after warm-up)",
+            pct(share_429),
+            "< 5%",
+        ),
+        (
+            "back to >= 80% goodput after a 429 storm",
+            secs(recovery),
+            "<= 5 s",
+        ),
+        (
+            "breaker closed after the outage ended",
+            secs(closed_after),
+            "<= 60 s",
+        ),
+    ] {
+        println!("BENCH\tclient pacing\t{metric}\t{value}\t{target}");
+    }
     sim.shutdown().await;
 }

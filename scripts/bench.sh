@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Runs Keeper's benchmarks (release builds) and prints one table of their key figures.
+# Each benchmark prints its own detail to the log, and its key figures as lines
+#   BENCH<TAB>group<TAB>metric<TAB>value<TAB>target
+# which this script gathers. Medians are reported where a benchmark repeats a run.
+#   scripts/bench.sh            everything (about 10 minutes on 2 cores)
+#   KEEPER_BENCH_QUICK=1 ...    shorter pacing phases and no 100k x 100k matching
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$KEEPER_ROOT"
+apt_ensure build-essential pkg-config python3-venv
+KEEPER_PYTHON="$(scripts/provision-python.sh)"
+export KEEPER_PYTHON
+LOG="${KEEPER_BENCH_LOG:-$CARGO_TARGET_DIR/bench.log}"
+: > "$LOG"
+quick="${KEEPER_BENCH_QUICK:-0}"
+
+run() {
+  echo "==> $*" >&2
+  "$@" 2>>"$LOG" | tee -a "$LOG" >/dev/null
+}
+
+run cargo run -q --release -p keeper-sim --example sim_load -- large 8 4000
+if [ "$quick" = 1 ]; then
+  run cargo run -q --release -p keeper-square --example pacing_bench -- --quick
+  FEBRL_ONLY=1 run cargo run -q --release -p keeper-enrich --example febrl_bench
+else
+  run cargo run -q --release -p keeper-square --example pacing_bench
+  run cargo run -q --release -p keeper-enrich --example febrl_bench
+fi
+run cargo run -q --release -p keeper-normalize --example normalize_bench -- salon
+run cargo test -q --release -p keeper-analysis --test simulated -- --ignored --nocapture
+
+echo
+grep -h $'^BENCH\t' "$LOG" | cut -f2- | awk -F'\t' '
+  BEGIN { printf "%-14s %-58s %18s %20s\n", "area", "measure", "value", "target";
+          printf "%-14s %-58s %18s %20s\n", "----", "-------", "-----", "------" }
+  { printf "%-14s %-58s %18s %20s\n", $1, $2, $3, $4 }'
+echo
+echo "details: $LOG"
