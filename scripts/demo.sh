@@ -25,8 +25,9 @@ mkdir -p "$(dirname "$KEEPER_DB")"
 
 if [ $headless = 1 ]; then
   apt_ensure build-essential pkg-config
-  cargo build --release -q -p keeper-cli
-  exec "$CARGO_TARGET_DIR/release/keeper" demo "${args[@]}"
+  # The debug profile optimizes dependencies (see Cargo.toml) and shares the test build cache.
+  cargo build -q -p keeper-cli
+  exec "$CARGO_TARGET_DIR/debug/keeper" demo "${args[@]}"
 else
   apt_ensure "${TAURI_BUILD_PKGS[@]}"
   npm_ensure
