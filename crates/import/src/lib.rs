@@ -9,6 +9,7 @@
 
 pub mod backfill;
 pub mod error;
+pub mod fetched;
 pub mod writer;
 
 pub use backfill::{Backfill, StreamStats, backfill};

@@ -1,11 +1,11 @@
 //! Writes one page of fetched objects: each object's JSON goes to the raw store (unchanged
 //! content is not rewritten) and is normalized, all in one transaction.
 
+use crate::fetched::Fetched;
 use crate::{Error, Result};
 use keeper_normalize::Context;
 use keeper_store::Store;
 use keeper_store::raw::{self, RawObject, RawWrite};
-use serde::Serialize;
 
 /// What writing a page did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -18,20 +18,12 @@ pub struct PageWrite {
     pub quarantined: usize,
 }
 
-/// One object of a page: its Square type, id, version (or `updated_at`) and the object.
-pub struct Item<'a, T> {
-    pub object_type: &'a str,
-    pub id: Option<&'a str>,
-    pub version: Option<String>,
-    pub object: &'a T,
-}
-
 /// Stores and normalizes `items` in one transaction. `normalize` is false for objects Keeper
 /// keeps only raw (the merchant).
-pub fn write_page<T: Serialize>(
+pub fn write_page<T: Fetched>(
     store: &mut Store,
     stream: &'static str,
-    items: &[Item<'_, T>],
+    items: &[T],
     fetched_at: &str,
     ctx: &Context,
     normalize: bool,
@@ -43,19 +35,21 @@ pub fn write_page<T: Serialize>(
         .map_err(|e| store_err(e.into()))?;
     let mut out = PageWrite::default();
     for item in items {
-        let id = item.id.ok_or(Error::MissingId { stream })?;
-        let json = serde_json::to_string(item.object).map_err(|e| Error::Store {
+        let id = item.id().ok_or(Error::MissingId { stream })?;
+        let object_type = item.object_type();
+        let json = serde_json::to_string(item).map_err(|e| Error::Store {
             stream,
             source: keeper_store::Error::RawJson {
-                object_type: item.object_type.to_owned(),
+                object_type: object_type.to_owned(),
                 id: id.to_owned(),
                 source: e,
             },
         })?;
+        let version = item.version();
         let raw = RawObject {
-            object_type: item.object_type,
+            object_type,
             square_id: id,
-            version: item.version.as_deref(),
+            version: version.as_deref(),
             json: &json,
         };
         match raw::upsert(&tx, &raw, fetched_at).map_err(store_err)? {
@@ -64,7 +58,7 @@ pub fn write_page<T: Serialize>(
             RawWrite::Unchanged => out.unchanged += 1,
         }
         if normalize {
-            let outcome = keeper_normalize::normalize_json(&tx, item.object_type, &json, ctx)
+            let outcome = keeper_normalize::normalize_json(&tx, object_type, &json, ctx)
                 .map_err(|source| Error::Normalize { stream, source })?;
             if outcome.quarantined() {
                 out.quarantined += 1;
