@@ -34,11 +34,11 @@ pub fn run() {
         })
         .on_window_event(|window, event| {
             // Closing the window keeps Keeper running in the tray; "Quit" ends it.
-            if let WindowEvent::CloseRequested { api, .. } = event {
-                if window.app_handle().tray_by_id(tray::TRAY_ID).is_some() {
-                    api.prevent_close();
-                    let _ = window.hide();
-                }
+            if let WindowEvent::CloseRequested { api, .. } = event
+                && window.app_handle().tray_by_id(tray::TRAY_ID).is_some()
+            {
+                api.prevent_close();
+                let _ = window.hide();
             }
         })
         .run(tauri::generate_context!())
