@@ -22,7 +22,10 @@ step "rust: tests (core crates and CLI; never compiles Tauri)"
 cargo test --locked
 
 step "rust: token storage against a real Secret Service (gnome-keyring in a private D-Bus session)"
-dbus-run-session -- sh -c 'echo -n keeper-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null &&
+# A fresh keyring directory each run, so an older login keyring with another password cannot
+# leave the collection locked.
+dbus-run-session -- sh -c 'export XDG_DATA_HOME="$(mktemp -d)" &&
+  echo -n keeper-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null &&
   KEEPER_KEYRING_TEST=1 cargo test --locked -p keeper-square --test control_keyring'
 
 step "ui: type check, lint, unit tests"
