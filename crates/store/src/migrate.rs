@@ -23,6 +23,36 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "quarantine",
         sql: include_str!("migrations/0002_quarantine.sql"),
     },
+    Migration {
+        version: 3,
+        name: "import_state",
+        sql: include_str!("migrations/0003_import_state.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "analysis",
+        sql: include_str!("migrations/0004_analysis.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "health",
+        sql: include_str!("migrations/0005_health.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "search",
+        sql: include_str!("migrations/0006_search.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "reviews",
+        sql: include_str!("migrations/0007_reviews.sql"),
+    },
+    Migration {
+        version: 8,
+        name: "enrichment",
+        sql: include_str!("migrations/0008_enrichment.sql"),
+    },
 ];
 
 /// The schema version a fully migrated database has.

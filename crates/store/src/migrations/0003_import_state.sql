@@ -1,0 +1,3 @@
+-- 0003: import and sync state: checkpoints per stream and window (committed in the same
+-- transaction as their data), sync cursors, and reconciliation figures.
+-- (Owned by the import work; filled in before this migration ships.)

@@ -1,0 +1,2 @@
+-- 0004: analysis results: per-customer metrics, staff and business metrics, and tasks with
+-- their state history. (Owned by the analysis work; filled in before this migration ships.)

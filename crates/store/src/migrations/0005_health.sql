@@ -1,0 +1,2 @@
+-- 0005: client and pipeline health per endpoint family, and the persisted retry queue.
+-- (Owned by the health work; filled in before this migration ships.)

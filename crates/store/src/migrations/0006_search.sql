@@ -1,0 +1,2 @@
+-- 0006: customer context documents, their embeddings and the FTS5 index.
+-- (Owned by the search work; filled in before this migration ships.)

@@ -1,0 +1,2 @@
+-- 0008: spreadsheet uploads, their rows, matches and merged enrichment records with provenance.
+-- (Owned by the enrichment work; filled in before this migration ships.)
