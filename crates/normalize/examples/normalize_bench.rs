@@ -1,24 +1,32 @@
 //! Normalization + insert throughput, measured on its own (no network, no raw store).
 //!
-//! Generates the simulator's merchant (`keeper-sim`, deterministic), takes its payments and
-//! orders, decodes them into `keeper-square` types up front, then normalizes them into a
-//! fresh temp-file SQLite store in one transaction — three times — and prints the median
-//! records/s, rows/s and the peak RSS (VmHWM). A second figure covers the JSON path
-//! (`normalize_json`: decode + normalize + insert).
+//! Generates the simulator's merchant (`keeper-sim`, deterministic) and serializes every
+//! object the import normalizes — locations, team, catalog, customers, payments, refunds,
+//! orders, bookings, loyalty accounts and events — to the JSON Square sends. Each run then
+//! feeds that JSON through [`normalize_json`] (decode, clean, validate, quarantine, duplicate
+//! checks, insert) into a fresh SQLite file in a temp folder (WAL, `synchronous=NORMAL`),
+//! committing every [`BATCH`] records as the import commits a page. Three runs; the median
+//! records/s is the headline, printed as a `BENCH` line for `scripts/bench.sh`.
+//!
+//! The machine may be shared, so each run also reports records per CPU-second of the
+//! benchmark thread (what normalization costs, whatever else runs). Two more figures show
+//! where time goes: normalization alone (typed objects, no SQLite), and the same JSON runs on
+//! a connection tuned with [`prepare_bulk_connection`] (CHECK constraints skipped).
 //!
 //! `cargo run --release -p keeper-normalize --example normalize_bench -- [large|salon|small] [N]`
 
 use chrono::{DateTime, Utc};
-use keeper_normalize::{Context, normalize_json, order, payment, prepare_connection};
+use keeper_normalize::{
+    Context, normalize_json, order, payment, prepare_bulk_connection, prepare_connection,
+};
 use keeper_sim::{Profile, Ts, generate::generate};
 use keeper_square::models::{Order, Payment};
 use keeper_store::Store;
+use std::collections::BTreeMap;
 use std::time::Instant;
 
-enum Record {
-    Payment(Box<Payment>),
-    Order(Box<Order>),
-}
+/// Records per transaction (a page of the import is 100 to 1,000 objects).
+const BATCH: usize = 1_000;
 
 fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -27,8 +35,7 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-/// CPU time this thread has spent on a core, in seconds (the machine may be shared, so
-/// wall-clock rates understate what normalization costs).
+/// CPU time this thread has spent on a core, in seconds.
 fn thread_cpu_secs() -> Option<f64> {
     let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
     let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
@@ -40,10 +47,96 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-fn fresh_store(dir: &tempfile::TempDir, run: usize) -> Store {
-    let store = Store::open(&dir.path().join(format!("bench-{run}.sqlite3"))).expect("open store");
-    prepare_connection(store.conn()).expect("tune connection");
-    store
+/// Every object of the generated merchant as `(object type, JSON)`, in the import's order.
+fn merchant_json(profile: Profile, now_ms: i64) -> Vec<(&'static str, String)> {
+    let (data, _truth) = generate(profile, 42, Ts(now_ms));
+    let mut out = Vec::new();
+    let mut push = |kind: &'static str, json: Result<String, serde_json::Error>| {
+        out.push((kind, json.expect("generated objects serialize")));
+    };
+    data.locations
+        .iter()
+        .for_each(|o| push("LOCATION", serde_json::to_string(o)));
+    data.team
+        .iter()
+        .for_each(|o| push("TEAM_MEMBER", serde_json::to_string(o)));
+    data.catalog
+        .iter()
+        .for_each(|o| push("CATALOG_OBJECT", serde_json::to_string(o)));
+    data.customers
+        .iter()
+        .for_each(|o| push("CUSTOMER", serde_json::to_string(o)));
+    data.payments
+        .iter()
+        .for_each(|o| push("PAYMENT", serde_json::to_string(o)));
+    data.refunds
+        .iter()
+        .for_each(|o| push("REFUND", serde_json::to_string(o)));
+    data.orders
+        .iter()
+        .for_each(|o| push("ORDER", serde_json::to_string(o)));
+    data.bookings
+        .iter()
+        .for_each(|o| push("BOOKING", serde_json::to_string(o)));
+    data.loyalty_program
+        .iter()
+        .for_each(|o| push("LOYALTY_PROGRAM", serde_json::to_string(o)));
+    data.loyalty_accounts
+        .iter()
+        .for_each(|o| push("LOYALTY_ACCOUNT", serde_json::to_string(o)));
+    data.loyalty_events
+        .iter()
+        .for_each(|o| push("LOYALTY_EVENT", serde_json::to_string(o)));
+    out
+}
+
+/// One timed run of the JSON path into a fresh file.
+struct Run {
+    secs: f64,
+    cpu_secs: Option<f64>,
+    rows: usize,
+    /// Quarantined objects per `type/rule`.
+    quarantined: BTreeMap<String, usize>,
+}
+
+fn json_run(
+    dir: &tempfile::TempDir,
+    name: &str,
+    json: &[(&str, String)],
+    ctx: &Context,
+    bulk: bool,
+) -> Run {
+    let mut store = Store::open(&dir.path().join(format!("{name}.sqlite3"))).expect("open store");
+    if bulk {
+        prepare_bulk_connection(store.conn()).expect("tune connection");
+    } else {
+        prepare_connection(store.conn()).expect("tune connection");
+    }
+    let start = Instant::now();
+    let cpu_start = thread_cpu_secs();
+    let mut rows = 0;
+    let mut quarantined = BTreeMap::new();
+    for batch in json.chunks(BATCH) {
+        let tx = store.conn_mut().transaction().expect("begin");
+        for (kind, text) in batch {
+            let outcome = normalize_json(&tx, kind, text, ctx).expect("normalize");
+            rows += outcome.rows;
+            for issue in &outcome.issues {
+                *quarantined
+                    .entry(format!("{}/{}", outcome.object_type, issue.rule))
+                    .or_insert(0) += 1;
+            }
+        }
+        tx.commit().expect("commit");
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let cpu_secs = cpu_start.zip(thread_cpu_secs()).map(|(a, b)| b - a);
+    Run {
+        secs,
+        cpu_secs,
+        rows,
+        quarantined,
+    }
 }
 
 fn main() {
@@ -58,132 +151,126 @@ fn main() {
     let now_ms = DateTime::parse_from_rfc3339("2025-09-01T12:00:00Z")
         .unwrap()
         .timestamp_millis();
-
-    let t = Instant::now();
-    let (data, _truth) = generate(profile, 42, Ts(now_ms));
-    let mut json: Vec<(&str, String)> = Vec::with_capacity(data.payments.len() + data.orders.len());
-    for (p, o) in data.payments.iter().zip(&data.orders) {
-        json.push(("PAYMENT", serde_json::to_string(p).unwrap()));
-        json.push(("ORDER", serde_json::to_string(o).unwrap()));
-    }
-    drop(data);
-    if let Some(n) = limit {
-        json.truncate(n);
-    }
-    let records: Vec<Record> = json
-        .iter()
-        .map(|(kind, text)| match *kind {
-            "PAYMENT" => Record::Payment(Box::new(
-                serde_json::from_str(text).expect("payment decodes"),
-            )),
-            _ => Record::Order(Box::new(serde_json::from_str(text).expect("order decodes"))),
-        })
-        .collect();
-    println!(
-        "profile {}: {} records ({} payments, {} orders) generated and decoded in {:.1} s",
-        profile.name(),
-        records.len(),
-        records
-            .iter()
-            .filter(|r| matches!(r, Record::Payment(_)))
-            .count(),
-        records
-            .iter()
-            .filter(|r| matches!(r, Record::Order(_)))
-            .count(),
-        t.elapsed().as_secs_f64()
-    );
-
     let ctx = Context::new(
         Some("US"),
         DateTime::<Utc>::from_timestamp_millis(now_ms).unwrap(),
     );
-    // Normalization alone (no SQLite), to show where the time goes.
+
+    let t = Instant::now();
+    let mut json = merchant_json(profile, now_ms);
+    if let Some(n) = limit {
+        json.truncate(n);
+    }
+    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+    for (kind, _) in &json {
+        *kinds.entry(kind).or_insert(0) += 1;
+    }
+    let bytes: usize = json.iter().map(|(_, j)| j.len()).sum();
+    println!(
+        "profile {}: {} records, {:.1} MB of JSON, generated in {:.1} s: {kinds:?}",
+        profile.name(),
+        json.len(),
+        bytes as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+    let n = json.len() as f64;
+
+    // Normalization alone (payments and orders decoded up front, no SQLite).
+    let typed: Vec<(Option<Payment>, Option<Order>)> = json
+        .iter()
+        .filter_map(|(kind, text)| match *kind {
+            "PAYMENT" => Some((serde_json::from_str(text).ok(), None)),
+            "ORDER" => Some((None, serde_json::from_str(text).ok())),
+            _ => None,
+        })
+        .collect();
     let pure_start = Instant::now();
     let mut pure_rows = 0usize;
-    for r in &records {
-        pure_rows += match r {
-            Record::Payment(p) => usize::from(payment::payment(p, &ctx).row.is_some()),
-            Record::Order(o) => order::order(o, &ctx).row.map_or(0, |rows| rows.len()),
-        };
+    for (p, o) in &typed {
+        if let Some(p) = p {
+            pure_rows += usize::from(payment::payment(p, &ctx).row.is_some());
+        }
+        if let Some(o) = o {
+            pure_rows += order::order(o, &ctx).row.map_or(0, |rows| rows.len());
+        }
     }
-    let pure = records.len() as f64 / pure_start.elapsed().as_secs_f64();
-    println!("normalization alone (no SQLite): {pure:.0} records/s ({pure_rows} rows built)");
+    let pure = typed.len() as f64 / pure_start.elapsed().as_secs_f64();
+    println!(
+        "normalization alone (typed payments and orders, no SQLite): {pure:.0} records/s ({pure_rows} rows built)"
+    );
+    drop(typed);
+
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut typed = Vec::new();
-    let mut typed_cpu = Vec::new();
+    let mut rates = Vec::new();
+    let mut cpu_rates = Vec::new();
     let mut rows_per_s = Vec::new();
-    let mut quarantined = 0;
+    let mut last = None;
     for run in 0..3 {
-        let mut store = fresh_store(&dir, run);
-        let start = Instant::now();
-        let cpu_start = thread_cpu_secs();
-        let tx = store.conn_mut().transaction().unwrap();
-        let mut rows = 0;
-        quarantined = 0;
-        for r in &records {
-            let outcome = match r {
-                Record::Payment(p) => payment::write_payment(&tx, p, &ctx, None),
-                Record::Order(o) => order::write_order(&tx, o, &ctx, None),
-            }
-            .expect("normalize");
-            rows += outcome.rows;
-            quarantined += usize::from(outcome.quarantined());
-        }
-        tx.commit().unwrap();
-        let secs = start.elapsed().as_secs_f64();
-        if let (Some(a), Some(b)) = (cpu_start, thread_cpu_secs()) {
-            typed_cpu.push(records.len() as f64 / (b - a));
-        }
-        typed.push(records.len() as f64 / secs);
-        rows_per_s.push(rows as f64 / secs);
+        let r = json_run(&dir, &format!("run-{run}"), &json, &ctx, false);
         println!(
-            "typed run {}: {:.2} s, {:.0} records/s, {:.0} rows/s ({rows} rows)",
+            "run {}: {:.2} s wall, {} CPU, {:.0} records/s, {:.0} rows/s ({} rows)",
             run + 1,
-            secs,
-            records.len() as f64 / secs,
-            rows as f64 / secs
+            r.secs,
+            r.cpu_secs.map_or("unknown".into(), |c| format!("{c:.2} s")),
+            n / r.secs,
+            r.rows as f64 / r.secs,
+            r.rows
         );
-    }
-    let mut via_json = Vec::new();
-    for run in 3..6 {
-        let mut store = fresh_store(&dir, run);
-        let start = Instant::now();
-        let tx = store.conn_mut().transaction().unwrap();
-        for (kind, text) in &json {
-            normalize_json(&tx, kind, text, &ctx).expect("normalize");
+        rates.push(n / r.secs);
+        rows_per_s.push(r.rows as f64 / r.secs);
+        if let Some(c) = r.cpu_secs {
+            cpu_rates.push(n / c);
         }
-        tx.commit().unwrap();
-        via_json.push(json.len() as f64 / start.elapsed().as_secs_f64());
+        last = Some(r);
     }
+    let mut bulk_rates = Vec::new();
+    let mut bulk_cpu = Vec::new();
+    for run in 0..3 {
+        let r = json_run(&dir, &format!("bulk-{run}"), &json, &ctx, true);
+        bulk_rates.push(n / r.secs);
+        if let Some(c) = r.cpu_secs {
+            bulk_cpu.push(n / c);
+        }
+    }
+
+    let headline = median(rates);
     println!();
-    println!("| measure | median of 3 |");
+    println!("| measure ({} records, median of 3) | value |", json.len());
     println!("| --- | --- |");
-    println!(
-        "| typed normalize + insert | {:.0} records/s |",
-        median(typed.clone())
-    );
-    println!(
-        "BENCH\tnormalization\tnormalize + insert, median of 3\t{:.0} records/s\t>= 200000 records/s",
-        median(typed)
-    );
-    println!(
-        "| typed normalize + insert | {:.0} rows/s |",
-        median(rows_per_s)
-    );
-    if !typed_cpu.is_empty() {
+    println!("| JSON decode + normalize + insert, wall clock | {headline:.0} records/s |");
+    println!("| same, rows written | {:.0} rows/s |", median(rows_per_s));
+    if !cpu_rates.is_empty() {
         println!(
-            "| typed, per CPU-second on a core | {:.0} records/s |",
-            median(typed_cpu)
+            "| same, per CPU-second of the benchmark thread | {:.0} records/s |",
+            median(cpu_rates.clone())
         );
     }
     println!(
-        "| JSON decode + normalize + insert | {:.0} records/s |",
-        median(via_json)
+        "| with prepare_bulk_connection (CHECKs skipped), wall clock | {:.0} records/s |",
+        median(bulk_rates)
     );
-    println!("| quarantined records | {quarantined} |");
+    if !bulk_cpu.is_empty() {
+        println!(
+            "| with prepare_bulk_connection, per CPU-second | {:.0} records/s |",
+            median(bulk_cpu)
+        );
+    }
+    if let Some(r) = &last {
+        let total: usize = r.quarantined.values().sum();
+        println!("| quarantine entries | {total} {:?} |", r.quarantined);
+    }
     match peak_rss_mb() {
         Some(mb) => println!("| peak RSS (VmHWM) | {mb:.0} MB |"),
         None => println!("| peak RSS (VmHWM) | unavailable |"),
+    }
+    println!(
+        "BENCH\tnormalization\tJSON decode + normalize + insert ({}), median of 3\t{headline:.0} records/s\t>= 200000 records/s",
+        profile.name()
+    );
+    if !cpu_rates.is_empty() {
+        println!(
+            "BENCH\tnormalization\tsame, per CPU-second (shared machine)\t{:.0} records/s\t>= 200000 records/s",
+            median(cpu_rates)
+        );
     }
 }

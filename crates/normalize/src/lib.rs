@@ -110,9 +110,29 @@ impl ObjectKind {
 /// default, so a mixed import would re-prepare them), and a long transaction whose dirty
 /// pages outgrow SQLite's 2 MB default page cache spills them to the WAL and reads them
 /// back, which costs more than the inserts themselves: the cache is raised to 64 MB.
+/// Temporary b-trees (SQLite builds one per row to check a `CHECK (x IN (…))` constraint)
+/// are kept in memory. Durability is unchanged (WAL, `synchronous=NORMAL`).
 pub fn prepare_connection(conn: &Connection) -> Result<()> {
     conn.set_prepared_statement_cache_capacity(64);
-    conn.execute_batch("PRAGMA cache_size = -65536;")?;
+    conn.execute_batch("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;")?;
+    Ok(())
+}
+
+/// [`prepare_connection`], and skips `CHECK` constraints on this connection from now on
+/// (`PRAGMA ignore_check_constraints`): about 15 % less CPU for a whole salon import
+/// (`normalize_bench`), 40 % less per inserted row.
+///
+/// Why it is safe for normalization: the normalized tables' only `CHECK`s restrict
+/// `provenance` (and the quarantine's `severity`) to fixed lists, and the typed rows can
+/// only bind those values ([`keeper_store::Provenance`], [`Severity`]). SQLite evaluates
+/// such an `IN (…)` list by building a temporary b-tree for every inserted row, about
+/// 2 µs of the 4.6 µs an order line item takes here. What it costs: every other write on
+/// this connection skips its `CHECK`s too, so use it on a connection dedicated to a bulk
+/// import whose other writes bind typed values. Foreign keys, `NOT NULL` and keys are still enforced, and
+/// durability is unchanged.
+pub fn prepare_bulk_connection(conn: &Connection) -> Result<()> {
+    prepare_connection(conn)?;
+    conn.execute_batch("PRAGMA ignore_check_constraints = ON;")?;
     Ok(())
 }
 

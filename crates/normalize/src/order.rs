@@ -12,10 +12,10 @@ use crate::record::{Normalized, Outcome, Subject, finish, id_of};
 use crate::time::opt_ts;
 use crate::validate::{self, AmountKind, DateKind, Issue, Rule};
 use keeper_square::models::{Money, Order, OrderLineItem};
-use keeper_store::Provenance;
 use keeper_store::table::order::{
     Order as OrderRow, OrderLineItem as LineItemRow, OrderLineItemModifier as ModifierRow,
 };
+use keeper_store::{Provenance, Written};
 use rusqlite::Connection;
 
 pub const OBJECT_TYPE: &str = "ORDER";
@@ -148,12 +148,9 @@ fn push_modifiers(
 
 /// Writes an order's rows, replacing its previous line items and modifiers.
 pub fn write_rows(conn: &Connection, rows: &OrderRows) -> Result<usize> {
-    // A new order has no children to replace: one lookup instead of two deletes.
-    let existed = conn
-        .prepare_cached("SELECT 1 FROM orders WHERE id = ?1")?
-        .exists([&rows.order.id])?;
-    rows.order.upsert(conn)?;
-    if existed {
+    // A new order has no children to replace: the write says whether it was new, which
+    // spares a lookup and two deletes.
+    if rows.order.write(conn)? == Written::Updated {
         conn.prepare_cached("DELETE FROM order_line_item_modifiers WHERE order_id = ?1")?
             .execute([&rows.order.id])?;
         conn.prepare_cached("DELETE FROM order_line_items WHERE order_id = ?1")?

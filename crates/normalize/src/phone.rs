@@ -9,8 +9,11 @@
 //!   except Italy, where the `0` belongs to the number); an unknown calling code is kept as
 //!   written when it has 8 to 15 digits, since the caller spelled out the country.
 //! - Anything else is national, read with the customer's country (their address) or the
-//!   default country from the location. NANP (US, CA, PR): 10 digits with a valid area code
-//!   and exchange, or 11 starting with `1`. UK, IE, AU, NZ, FR, DE, AT, CH, NL, BE, SE, FI:
+//!   default country from the location. NANP (US, CA, PR): 10 digits whose area code does
+//!   not start with `0` or `1`, or 11 starting with `1`. The exchange (digits 4–6) is not
+//!   checked: Square's directory holds numbers typed in by hand and imported from other
+//!   systems, and the seed's rule is only "at least 10 digits"; a number the owner can read
+//!   is worth more on a call list than a nulled one. UK, IE, AU, NZ, FR, DE, AT, CH, NL, BE, SE, FI:
 //!   the trunk `0` is dropped. ES, PT, IT, DK, NO: no trunk prefix.
 //! - A national number from a country not listed here is an error: it is not guessed.
 //!
@@ -146,7 +149,8 @@ pub enum PhoneError {
     UnknownCountry(Option<String>),
     /// Too short or too long for the country.
     BadLength { country: String, digits: usize },
-    /// A NANP number whose area code or exchange starts with 0 or 1.
+    /// A NANP number whose area code starts with 0 or 1 (no such area code exists: the
+    /// digits are most likely shifted, e.g. a `1` prefix and a digit missing).
     InvalidNanp,
 }
 
@@ -168,7 +172,7 @@ impl fmt::Display for PhoneError {
                 write!(f, "has {digits} digits, not a valid length for {country}")
             }
             PhoneError::InvalidNanp => {
-                f.write_str("is not a valid North American number (area code or exchange)")
+                f.write_str("is not a valid North American number (area code starts with 0 or 1)")
             }
         }
     }
@@ -268,7 +272,7 @@ fn with_plan(plan: &Plan, nsn: &str) -> Result<String, PhoneError> {
     }
 }
 
-/// Ten NANP digits: `NXX NXX XXXX`, N = 2..9.
+/// Ten NANP digits: `NXX XXX XXXX`, N = 2..9 (area code only; see the module docs).
 fn nanp(ten: &str, country: &str) -> Result<String, PhoneError> {
     if ten.len() != 10 {
         return Err(PhoneError::BadLength {
@@ -277,7 +281,7 @@ fn nanp(ten: &str, country: &str) -> Result<String, PhoneError> {
         });
     }
     let b = ten.as_bytes();
-    if b[0] < b'2' || b[3] < b'2' {
+    if b[0] < b'2' {
         return Err(PhoneError::InvalidNanp);
     }
     Ok(format!("+1{ten}"))
@@ -313,13 +317,25 @@ mod tests {
             Err(PhoneError::InvalidNanp)
         );
         assert_eq!(
-            to_e164("212 155 4240", Some("US")),
+            to_e164("+1 012 555 4240", None),
             Err(PhoneError::InvalidNanp)
         );
         assert!(matches!(
             to_e164("555 4240", Some("US")),
             Err(PhoneError::BadLength { digits: 7, .. })
         ));
+    }
+
+    /// Regression: the salon demo quarantined 17 % of its customers because numbers whose
+    /// exchange starts with 0 or 1 were rejected; Square holds such numbers.
+    #[test]
+    fn phone_nanp_exchange_starting_with_0_or_1_is_accepted() {
+        assert_eq!(ok("(555) 123-4567", Some("US")), "+15551234567");
+        assert_eq!(ok("+1 555 123 4567", None), "+15551234567");
+        assert_eq!(ok("555.123.4567", Some("US")), "+15551234567");
+        assert_eq!(ok("+16170551234", None), "+16170551234");
+        assert_eq!(ok("617-055-1234", Some("CA")), "+16170551234");
+        assert_eq!(ok("1 (212) 155-4240", Some("US")), "+12121554240");
     }
 
     #[test]

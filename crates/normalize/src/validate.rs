@@ -216,18 +216,21 @@ pub fn date(
         DateKind::Appointment => ctx.now + limits.booking_horizon,
         _ => ctx.latest_past(),
     };
-    let text = crate::time::utc_text(&at);
-    let issue = |why: String| match kind {
-        DateKind::Profile => Issue::soft(Rule::DateOutOfRange, why),
-        _ => Issue::hard(Rule::DateOutOfRange, why),
+    // The texts are built only for a failure: this runs for every date of every object.
+    let issue = |why: &str, bound: &DateTime<Utc>| {
+        let text = crate::time::utc_text(&at);
+        let bound = crate::time::utc_text(bound);
+        let why = format!("{field} {text} is {why} {bound}");
+        match kind {
+            DateKind::Profile => Issue::soft(Rule::DateOutOfRange, why),
+            _ => Issue::hard(Rule::DateOutOfRange, why),
+        }
     };
     if kind != DateKind::Profile && at < limits.earliest {
-        let earliest = crate::time::utc_text(&limits.earliest);
-        return Err(issue(format!("{field} {text} is before {earliest}")));
+        return Err(issue("before", &limits.earliest));
     }
     if at > latest {
-        let latest = crate::time::utc_text(&latest);
-        return Err(issue(format!("{field} {text} is after {latest}")));
+        return Err(issue("after", &latest));
     }
     Ok(())
 }

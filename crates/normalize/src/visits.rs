@@ -69,10 +69,24 @@ fn location_zones(conn: &Connection) -> Result<HashMap<String, Tz>> {
 
 /// Every visit up to `now`, ordered by customer then day.
 pub fn visits(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Visit>> {
-    let zones = location_zones(conn)?;
     let now_text = crate::time::utc_text(&now);
     let mut stmt = conn.prepare_cached(CANDIDATES)?;
-    let mut rows = stmt.query([&now_text])?;
+    let rows = stmt.query([&now_text])?;
+    collect_visits(conn, rows)
+}
+
+/// One customer's visits up to `now`, by day (the same rule as [`visits`], read through the
+/// per-customer indexes, for the customer page).
+pub fn visits_of(conn: &Connection, customer_id: &str, now: DateTime<Utc>) -> Result<Vec<Visit>> {
+    let now_text = crate::time::utc_text(&now);
+    let sql = format!("SELECT * FROM ({CANDIDATES}) WHERE customer_id = ?2");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query([now_text.as_str(), customer_id])?;
+    collect_visits(conn, rows)
+}
+
+fn collect_visits(conn: &Connection, mut rows: rusqlite::Rows<'_>) -> Result<Vec<Visit>> {
+    let zones = location_zones(conn)?;
     let mut by_day: BTreeMap<(String, NaiveDate), Visit> = BTreeMap::new();
     while let Some(r) = rows.next()? {
         let customer_id: String = r.get(0)?;

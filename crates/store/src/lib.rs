@@ -22,6 +22,15 @@ pub use error::{Error, Result};
 pub use info::{DbInfo, TableCount};
 pub use provenance::Provenance;
 
+/// What writing a typed row did (see `table_row!`'s `write`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// No row had this key: it was inserted.
+    Inserted,
+    /// A row with this key existed: it was updated in place.
+    Updated,
+}
+
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 

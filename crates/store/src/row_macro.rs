@@ -1,6 +1,13 @@
 //! `table_row!`: declares a typed row for one normalized table together with its idempotent
-//! upsert (`INSERT … ON CONFLICT (key) DO UPDATE`) and a lookup by key, so the column list is
-//! written once and the SQL can never drift from the struct.
+//! upsert and a lookup by key, so the column list is written once and the SQL can never
+//! drift from the struct.
+//!
+//! The upsert first tries a plain single-row `INSERT` and only on a key conflict runs
+//! `INSERT … ON CONFLICT (key) DO UPDATE`. SQLite treats an upsert as a statement that may
+//! write several rows and abort halfway, so inside a transaction it opens a statement
+//! journal and copies every page the statement touches before changing it; a plain
+//! single-row insert needs none. In a bulk import almost every row is new, so nearly every
+//! write takes the cheap path; a changed row costs one failed insert more than before.
 
 macro_rules! placeholder {
     ($_t:tt) => {
@@ -33,6 +40,11 @@ macro_rules! table_row {
                 "provenance = excluded.provenance"
             );
 
+            const INSERT_SQL: &'static str = concat!(
+                "INSERT INTO ", $table, " (", $(stringify!($field), ",",)* "provenance) VALUES (",
+                $($crate::row_macro::placeholder!($field),)* "?)"
+            );
+
             const SELECT_SQL: &'static str = concat!(
                 "SELECT ", $(stringify!($field), ",",)* "provenance FROM ", $table, " WHERE ",
                 $crate::row_macro::key_filter!($($key),+)
@@ -41,9 +53,21 @@ macro_rules! table_row {
             /// Inserts the row, or updates the row with the same key. Writing the same row twice
             /// leaves the table as after the first write.
             pub fn upsert(&self, conn: &rusqlite::Connection) -> $crate::Result<()> {
-                conn.prepare_cached(Self::UPSERT_SQL)?
-                    .execute(rusqlite::params![$(self.$field,)* self.provenance])?;
-                Ok(())
+                self.write(conn).map(|_| ())
+            }
+
+            /// [`upsert`](Self::upsert), telling whether the row was new
+            /// ([`Written::Inserted`](crate::Written)) or replaced one with the same key.
+            pub fn write(&self, conn: &rusqlite::Connection) -> $crate::Result<$crate::Written> {
+                let params = rusqlite::params![$(self.$field,)* self.provenance];
+                match conn.prepare_cached(Self::INSERT_SQL)?.execute(params) {
+                    Ok(_) => Ok($crate::Written::Inserted),
+                    Err(e) if $crate::row_macro::is_key_conflict(&e) => {
+                        conn.prepare_cached(Self::UPSERT_SQL)?.execute(params)?;
+                        Ok($crate::Written::Updated)
+                    }
+                    Err(e) => Err(e.into()),
+                }
             }
 
             /// The row with this key, if any.
@@ -67,6 +91,15 @@ macro_rules! table_row {
             }
         }
     };
+}
+
+/// Whether `e` is a primary-key or unique violation (the row's key is already stored).
+pub(crate) fn is_key_conflict(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error(),
+        Some(f) if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+            || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+    )
 }
 
 macro_rules! join_keys {

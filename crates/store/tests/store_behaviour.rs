@@ -3,7 +3,7 @@
 use keeper_store::raw::{self, RawObject, RawWrite};
 use keeper_store::table::customer::Customer;
 use keeper_store::table::order::{Order, OrderLineItem, OrderLineItemModifier};
-use keeper_store::{Error, Provenance, Store, migrate};
+use keeper_store::{Error, Provenance, Store, Written, migrate};
 
 fn customer(id: &str, given: &str) -> Customer {
     Customer {
@@ -173,6 +173,44 @@ fn upsert_with_an_existing_id_replaces_fields_and_provenance() {
     let got = Customer::get(store.conn(), &"C1").unwrap().unwrap();
     assert_eq!(got.given_name.as_deref(), Some("Mary"));
     assert_eq!(got.provenance, Provenance::OwnerEdit);
+}
+
+#[test]
+fn write_says_whether_the_row_was_new_or_replaced_one() {
+    let store = Store::open_in_memory().unwrap();
+    assert_eq!(
+        customer("C1", "Maria").write(store.conn()).unwrap(),
+        Written::Inserted
+    );
+    assert_eq!(
+        customer("C1", "Mary").write(store.conn()).unwrap(),
+        Written::Updated
+    );
+    assert_eq!(count(&store, "customers"), 1);
+    let got = Customer::get(store.conn(), &"C1").unwrap().unwrap();
+    assert_eq!(got.given_name.as_deref(), Some("Mary"));
+}
+
+/// The upsert tries a plain insert first; its key conflict must roll back nothing else.
+#[test]
+fn key_conflict_inside_a_transaction_keeps_the_earlier_writes_of_that_transaction() {
+    let mut store = Store::open_in_memory().unwrap();
+    customer("C1", "Maria").upsert(store.conn()).unwrap();
+    let tx = store.conn_mut().transaction().unwrap();
+    customer("C2", "Ana").upsert(&tx).unwrap();
+    customer("C1", "Mary").upsert(&tx).unwrap();
+    customer("C3", "Eve").upsert(&tx).unwrap();
+    tx.commit().unwrap();
+    assert_eq!(count(&store, "customers"), 3);
+    let names: Vec<String> = store
+        .conn()
+        .prepare("SELECT given_name FROM customers ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(names, ["Mary", "Ana", "Eve"]);
 }
 
 #[test]
