@@ -1,16 +1,31 @@
-//! Import: read every stream of a seller's Square data through `keeper-square`'s client and
-//! write each object to the raw store and, through `keeper-normalize`, to the normalized
-//! tables — one SQLite transaction per page, so a page is stored whole or not at all.
+//! Import and sync: read a seller's Square data through `keeper-square`'s client and write
+//! each object to the raw store and, through `keeper-normalize`, to the normalized tables.
 //!
-//! [`backfill`] reads the streams one after another in the seed's priority order (merchant
-//! and locations, team, catalog, customers, then payments, refunds, orders, bookings and
-//! loyalty for the window). Still to come (issue: import and sync): parallel streams and
-//! windows, checkpoints that resume after a crash, daily incremental sync, reconciliation.
+//! - [`plan`] cuts each stream into windows in the seed's priority order; [`state`] keeps a
+//!   checkpoint per stream and window (migration 0003) written in the same transaction as
+//!   the window's page ([`writer`]), so a restart after a crash resumes.
+//! - [`engine`] reads windows in parallel under the client's governors ([`fetch`]) and
+//!   writes them through one connection; failed windows are retried, never skipped.
+//! - [`import()`] is the historical import, [`sync()`] the daily incremental sync (with
+//!   deletions and merges found by a full customer listing), [`reconcile`] compares what
+//!   Square reported with what was stored, [`stats`] counts what the store holds, and
+//!   [`progress`] reports per-stream progress.
 
-pub mod backfill;
+pub mod engine;
 pub mod error;
+pub mod fetch;
 pub mod fetched;
+pub mod import;
+pub mod plan;
+pub mod progress;
+pub mod reconcile;
+pub mod state;
+pub mod stats;
+pub mod sync;
 pub mod writer;
 
-pub use backfill::{Backfill, StreamStats, backfill};
 pub use error::{Error, Result};
+pub use import::{ImportOptions, RunReport, import};
+pub use plan::Stream;
+pub use progress::Progress;
+pub use sync::{FullListing, SyncOptions, sync};

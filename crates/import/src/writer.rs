@@ -1,11 +1,13 @@
 //! Writes one page of fetched objects: each object's JSON goes to the raw store (unchanged
-//! content is not rewritten) and is normalized, all in one transaction.
+//! content is not rewritten) and is normalized, and the caller's checkpoint is written, all
+//! in one transaction — a page and its checkpoint are stored together or not at all.
 
 use crate::fetched::Fetched;
 use crate::{Error, Result};
 use keeper_normalize::Context;
 use keeper_store::Store;
 use keeper_store::raw::{self, RawObject, RawWrite};
+use rusqlite::Connection;
 
 /// What writing a page did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -18,23 +20,19 @@ pub struct PageWrite {
     pub quarantined: usize,
 }
 
-/// Stores and normalizes `items` in one transaction. `normalize` is false for objects Keeper
-/// keeps only raw (the merchant).
-pub fn write_page<T: Fetched>(
-    store: &mut Store,
-    stream: &'static str,
-    items: &[T],
-    fetched_at: &str,
-    ctx: &Context,
-    normalize: bool,
-) -> Result<PageWrite> {
-    let store_err = |source| Error::Store { stream, source };
-    let tx = store
-        .conn_mut()
-        .transaction()
-        .map_err(|e| store_err(e.into()))?;
-    let mut out = PageWrite::default();
-    for item in items {
+/// One fetched object, ready for the store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    /// The raw store's type (`CUSTOMER`, `PAYMENT`, a catalog type such as `ITEM`).
+    pub object_type: String,
+    pub id: String,
+    pub version: Option<String>,
+    pub json: String,
+}
+
+impl Item {
+    /// Serializes a fetched object.
+    pub fn of<T: Fetched>(stream: &'static str, item: &T) -> Result<Item> {
         let id = item.id().ok_or(Error::MissingId { stream })?;
         let object_type = item.object_type();
         let json = serde_json::to_string(item).map_err(|e| Error::Store {
@@ -45,12 +43,43 @@ pub fn write_page<T: Fetched>(
                 source: e,
             },
         })?;
-        let version = item.version();
+        Ok(Item {
+            object_type: object_type.to_owned(),
+            id: id.to_owned(),
+            version: item.version(),
+            json,
+        })
+    }
+
+    /// Serializes every object of a page.
+    pub fn all<T: Fetched>(stream: &'static str, items: &[T]) -> Result<Vec<Item>> {
+        items.iter().map(|i| Item::of(stream, i)).collect()
+    }
+}
+
+/// Stores `items` and normalizes them (unless `normalize` is false: objects kept only raw,
+/// such as the merchant), then runs `checkpoint` in the same transaction.
+pub fn write_items(
+    store: &mut Store,
+    stream: &'static str,
+    items: &[Item],
+    fetched_at: &str,
+    ctx: &Context,
+    normalize: bool,
+    checkpoint: impl FnOnce(&Connection, &PageWrite) -> rusqlite::Result<()>,
+) -> Result<PageWrite> {
+    let store_err = |source| Error::Store { stream, source };
+    let tx = store
+        .conn_mut()
+        .transaction()
+        .map_err(|e| store_err(e.into()))?;
+    let mut out = PageWrite::default();
+    for item in items {
         let raw = RawObject {
-            object_type,
-            square_id: id,
-            version: version.as_deref(),
-            json: &json,
+            object_type: &item.object_type,
+            square_id: &item.id,
+            version: item.version.as_deref(),
+            json: &item.json,
         };
         match raw::upsert(&tx, &raw, fetched_at).map_err(store_err)? {
             RawWrite::Inserted => out.inserted += 1,
@@ -58,7 +87,7 @@ pub fn write_page<T: Fetched>(
             RawWrite::Unchanged => out.unchanged += 1,
         }
         if normalize {
-            let outcome = keeper_normalize::normalize_json(&tx, object_type, &json, ctx)
+            let outcome = keeper_normalize::normalize_json(&tx, &item.object_type, &item.json, ctx)
                 .map_err(|source| Error::Normalize { stream, source })?;
             if outcome.quarantined() {
                 out.quarantined += 1;
@@ -66,6 +95,22 @@ pub fn write_page<T: Fetched>(
         }
         out.objects += 1;
     }
+    checkpoint(&tx, &out).map_err(|e| store_err(e.into()))?;
     tx.commit().map_err(|e| store_err(e.into()))?;
     Ok(out)
+}
+
+/// Stores and normalizes typed objects in one transaction (no checkpoint).
+pub fn write_page<T: Fetched>(
+    store: &mut Store,
+    stream: &'static str,
+    items: &[T],
+    fetched_at: &str,
+    ctx: &Context,
+    normalize: bool,
+) -> Result<PageWrite> {
+    let items = Item::all(stream, items)?;
+    write_items(store, stream, &items, fetched_at, ctx, normalize, |_, _| {
+        Ok(())
+    })
 }

@@ -1,0 +1,96 @@
+//! Import benchmark: the whole history of the simulator's `large` merchant with 150 ms of
+//! latency per request and a hidden limit of 20 requests per second, imported into a file
+//! database. Reports the wall time against the floor that limit sets (requests needed ÷ 20)
+//! — target ≤ 1.15 — and the peak RSS (VmHWM, simulator included) — target ≤ 500 MB.
+//!
+//! Run: `cargo run --release -p keeper-import --example import_bench`
+//! (`KEEPER_BENCH_QUICK=1` uses the `salon` profile).
+
+use chrono::DateTime;
+use keeper_import::ImportOptions;
+use keeper_sim::faults::Faults;
+use keeper_sim::{Profile, SimConfig, Simulator, Ts};
+use keeper_square::client::{ClientConfig, Environment, SquareClient, StaticToken, SystemClock};
+use keeper_store::Store;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const LIMIT_RPS: f64 = 20.0;
+const LATENCY_MS: u64 = 150;
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let quick = std::env::var("KEEPER_BENCH_QUICK").is_ok_and(|v| v == "1");
+    let profile = if quick {
+        Profile::Salon
+    } else {
+        Profile::Large
+    };
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let sim = Simulator::start(SimConfig::new(profile, 42, Ts(now_ms))).await?;
+    sim.set_faults(Faults {
+        latency_ms: LATENCY_MS,
+        rate_limit_rps: Some(LIMIT_RPS),
+        ..Faults::default()
+    });
+    let truth = sim.truth();
+    let client = SquareClient::new(
+        ClientConfig::new(Environment::Custom(sim.base_url().to_owned()), 7),
+        Arc::new(StaticToken::new(sim.access_token())),
+        Arc::new(SystemClock::new()),
+    )?;
+    let dir = std::env::temp_dir().join(format!("keeper-import-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let mut store = Store::open(&dir.join("bench.sqlite3"))?;
+    let now = DateTime::from_timestamp_millis(now_ms + 1000).ok_or("bad now")?;
+    let mut opts = ImportOptions::last_months(now, 12);
+    opts.since = DateTime::from_timestamp_millis(truth.history_start.0).ok_or("bad start")?
+        - chrono::Duration::days(1);
+    opts.retry_pause = Duration::from_millis(500);
+
+    let started = Instant::now();
+    let report = keeper_import::import(&client, &mut store, &opts, &mut |_| {}).await?;
+    let wall = started.elapsed().as_secs_f64();
+    let floor = report.requests as f64 / LIMIT_RPS;
+    let ratio = wall / floor;
+    let objects: i64 = report.streams.values().map(|t| t.objects).sum();
+    let rss = peak_rss_mb();
+    let name = if quick { "salon" } else { "large" };
+    println!(
+        "import {name}: {} requests, {objects} objects in {wall:.1} s; floor {floor:.1} s; \
+         ratio {ratio:.3}; reconciliation {:.1} %; peak RSS {rss:.0} MB",
+        report.requests,
+        report.reconciliation.percent()
+    );
+    for (stream, t) in &report.streams {
+        println!(
+            "  {stream:<18} {:>4} windows {:>6} pages {:>8} objects",
+            t.windows, t.pages, t.objects
+        );
+    }
+    println!("BENCH\timport_{name}\twall_over_floor\t{ratio:.3}\t<=1.15");
+    println!("BENCH\timport_{name}\tpeak_rss_mb\t{rss:.0}\t<=500");
+    println!("BENCH\timport_{name}\twall_s\t{wall:.1}\t-");
+    println!("BENCH\timport_{name}\trequests\t{}\t-", report.requests);
+    println!(
+        "BENCH\timport_{name}\treconciled_pct\t{:.1}\t100",
+        report.reconciliation.percent()
+    );
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+    sim.shutdown().await;
+    Ok(())
+}
