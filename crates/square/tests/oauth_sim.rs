@@ -12,10 +12,10 @@ use keeper_square::client::{
     BoxFuture, ClientConfig, Clock, Environment, ManualClock, SquareClient, SystemClock,
     TokenError, TokenSource,
 };
-use keeper_square::control::Priority;
+use keeper_square::control::{EndpointFamily, HealthLog, Priority};
 use keeper_square::oauth::{
-    BrowserOpener, ConnectConfig, MemoryTokenSink, OAuthError, RefreshingTokenSource, TokenSet,
-    TokenSink, connect,
+    BrowserOpener, ClientTokenGate, ConnectConfig, MemoryTokenSink, OAuthError,
+    RefreshingTokenSource, TokenSet, TokenSink, connect,
 };
 use oauth2::TokenResponse;
 use rand::SeedableRng;
@@ -316,5 +316,43 @@ async fn a_lapsed_refresh_token_asks_to_reconnect() {
     let source = source(&sim, tokens, sink);
     let err = source.access_token(clock.now()).await.unwrap_err();
     assert_eq!(err.code(), "refresh_expired");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn token_refreshes_go_through_the_clients_oauth_family() {
+    let sim = sim(31).await;
+    let tokens = connected(&sim).await;
+    let gate = ClientTokenGate::new();
+    let mut endpoint = config(&sim).token_endpoint().unwrap();
+    endpoint.gate = Some(gate.clone());
+    let sink = Arc::new(MemoryTokenSink::new());
+    let source = Arc::new(RefreshingTokenSource::new(endpoint, tokens, sink.clone()));
+    let client = api_client(&sim, source);
+    gate.bind(&client);
+    let log = Arc::new(HealthLog::new());
+    client.set_health_sink(log.clone());
+    sim.advance(31 * DAY_MS);
+    client
+        .list_locations()
+        .await
+        .expect("refreshed and retried");
+    let oauth = client.family_health(EndpointFamily::Oauth);
+    assert_eq!((oauth.requests, oauth.successes), (1, 1), "{oauth:?}");
+    assert_eq!(sink.saved().len(), 1, "the new pair was saved");
+    let families: Vec<(EndpointFamily, bool)> = log
+        .drain()
+        .iter()
+        .map(|e| (e.family, e.is_success()))
+        .collect();
+    assert_eq!(
+        families,
+        [
+            (EndpointFamily::MerchantsLocations, false),
+            (EndpointFamily::Oauth, true),
+            (EndpointFamily::MerchantsLocations, true),
+        ],
+        "expired answer, refresh, retried answer"
+    );
     sim.shutdown().await;
 }

@@ -36,7 +36,7 @@ pub use queries::{
 pub use token::{StaticToken, TokenError, TokenSource};
 
 use crate::control::{
-    CircuitState, EndpointFamily, GovernorConfig, Governors, HealthSnapshot, Priority,
+    CircuitState, EndpointFamily, GovernorConfig, Governors, HealthSink, HealthSnapshot, Priority,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -109,6 +109,8 @@ pub(crate) struct Inner {
     pub(crate) rng: Mutex<ChaCha8Rng>,
     /// Signalled whenever a response arrives (a concurrency slot may be free).
     pub(crate) answered: tokio::sync::Notify,
+    /// Told about every answered request (see [`SquareClient::set_health_sink`]).
+    pub(crate) health_sink: std::sync::RwLock<Option<Arc<dyn HealthSink>>>,
 }
 
 /// Square's API for one seller. Cheap to clone; clones share governors, tokens and RNG.
@@ -152,6 +154,7 @@ impl SquareClient {
             clock,
             rng: Mutex::new(ChaCha8Rng::seed_from_u64(config.rng_seed)),
             answered: tokio::sync::Notify::new(),
+            health_sink: std::sync::RwLock::new(None),
         };
         Ok(SquareClient {
             inner: Arc::new(inner),
@@ -202,6 +205,17 @@ impl SquareClient {
     pub fn family_health(&self, family: EndpointFamily) -> HealthSnapshot {
         let now = self.inner.clock.now();
         self.lock_governors().get(family).snapshot(now, 0)
+    }
+
+    /// Reports every answered request of this client (and its clones) to `sink` from now
+    /// on, replacing any previous sink. Keeper's API layer drains a
+    /// [`HealthLog`](crate::control::HealthLog) into the store's health table.
+    pub fn set_health_sink(&self, sink: Arc<dyn HealthSink>) {
+        *self
+            .inner
+            .health_sink
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = Some(sink);
     }
 
     pub(crate) fn lock_governors(&self) -> std::sync::MutexGuard<'_, Governors> {

@@ -5,8 +5,8 @@
 use super::error::ClientError;
 use super::{Inner, SquareClient};
 use crate::control::{
-    CircuitState, Decision, EndpointFamily, Outcome, Permit, RetryPlan, WaitReason,
-    parse_retry_after,
+    CircuitState, Decision, EndpointFamily, EventFailure, FailureKind, HealthEvent, Outcome,
+    Permit, RetryPlan, WaitReason, parse_retry_after,
 };
 use crate::models::Secret;
 use crate::{Error, ErrorClass};
@@ -49,11 +49,27 @@ struct PermitGuard<'a> {
 impl PermitGuard<'_> {
     fn finish(mut self, outcome: &Outcome) {
         if let Some(permit) = self.permit.take() {
-            let now = self.inner.clock.now();
-            lock(&self.inner.governors)
-                .get_mut(permit.family)
-                .on_response(now, permit, outcome);
-            self.inner.answered.notify_waiters();
+            self.inner.report(permit, outcome);
+        }
+    }
+}
+
+impl Inner {
+    /// The request behind `permit` ended with `outcome`: the governor learns it, waiting
+    /// requests are woken, and the health sink hears of it.
+    pub(crate) fn report(&self, permit: Permit, outcome: &Outcome) {
+        let now = self.clock.now();
+        lock(&self.governors)
+            .get_mut(permit.family)
+            .on_response(now, permit, outcome);
+        self.answered.notify_waiters();
+        let sink = self
+            .health_sink
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some(sink) = sink {
+            sink.record(health_event(now, permit, outcome));
         }
     }
 }
@@ -71,6 +87,34 @@ impl Drop for PermitGuard<'_> {
 
 fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The answer to `permit` at `now`, as the health sink hears it.
+fn health_event(now: Duration, permit: Permit, outcome: &Outcome) -> HealthEvent {
+    let failure = match outcome {
+        Outcome::Success => None,
+        Outcome::RateLimited { .. } => Some(EventFailure {
+            code: "RATE_LIMITED".to_owned(),
+            message: "Square throttled the request (429)".to_owned(),
+            kind: FailureKind::RateLimited,
+        }),
+        Outcome::Transient { code, message } => Some(EventFailure {
+            code: code.clone(),
+            message: message.clone(),
+            kind: FailureKind::Transient,
+        }),
+        Outcome::Permanent { code, message } => Some(EventFailure {
+            code: code.clone(),
+            message: message.clone(),
+            kind: FailureKind::Permanent,
+        }),
+    };
+    HealthEvent {
+        family: permit.family,
+        at: now,
+        latency: now.saturating_sub(permit.sent_at),
+        failure,
+    }
 }
 
 /// What the governor should learn from a failed attempt.
@@ -108,7 +152,7 @@ fn transport_error(e: &reqwest::Error) -> Error {
 
 impl SquareClient {
     /// Waits until the family's governor lets a request of this handle's priority go.
-    async fn permit(&self, family: EndpointFamily) -> Result<Permit, ClientError> {
+    pub(crate) async fn permit(&self, family: EndpointFamily) -> Result<Permit, ClientError> {
         let inner = &self.inner;
         loop {
             // Register interest before deciding, so an answer that frees a slot between the

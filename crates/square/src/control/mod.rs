@@ -14,6 +14,7 @@
 //!   and a retry queue that serves higher priorities first when the budget is scarce.
 //! - [`breaker`]: a circuit breaker per endpoint family (5 consecutive transient failures).
 //! - [`health`]: counters and latency statistics a health screen reads.
+//! - [`health_sink`]: every answered request, handed to whoever persists health figures.
 //! - [`governor`]: ties the above together per family: `acquire` → `on_response`.
 //! - [`tokens`]: where a seller's tokens are kept (the OS keyring; memory for simulator
 //!   tokens only). Not traffic control, but the client's other piece of state.
@@ -27,6 +28,7 @@ pub mod breaker;
 pub mod family;
 pub mod governor;
 pub mod health;
+pub mod health_sink;
 pub mod priority;
 pub mod tokens;
 
@@ -36,6 +38,7 @@ pub use breaker::{Breaker, BreakerConfig, CircuitState};
 pub use family::EndpointFamily;
 pub use governor::{Decision, Governor, GovernorConfig, Governors, Outcome, Permit, WaitReason};
 pub use health::{FailureKind, FamilyHealth, HealthSnapshot};
+pub use health_sink::{EventFailure, HealthEvent, HealthLog, HealthSink};
 pub use priority::{
     Budget, Priority, QueueError, QueueRecord, QueuedRequest, RetryPlan, RetryQueue,
 };

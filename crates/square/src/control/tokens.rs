@@ -61,6 +61,11 @@ pub trait TokenStore: Send + Sync {
     fn put(&self, tokens: &TokenSet) -> Result<(), TokenStoreError>;
     /// Forget `merchant_id`'s tokens (no error when there were none).
     fn delete(&self, merchant_id: &str) -> Result<(), TokenStoreError>;
+    /// Whether tokens can be kept at all; asked before the user is sent through the
+    /// browser, so that a missing keyring is said first.
+    fn check_available(&self) -> Result<(), TokenStoreError> {
+        Ok(())
+    }
 }
 
 /// Tokens in the OS keyring.
@@ -120,6 +125,10 @@ fn keyring_error(error: &keyring::Error, merchant_id: &str) -> TokenStoreError {
 }
 
 impl TokenStore for KeyringTokenStore {
+    fn check_available(&self) -> Result<(), TokenStoreError> {
+        KeyringTokenStore::check_available(self)
+    }
+
     fn load(&self, merchant_id: &str) -> Result<Option<TokenSet>, TokenStoreError> {
         let entry = self.entry(merchant_id)?;
         let json = match entry.get_password() {

@@ -210,9 +210,25 @@ pub struct TokenEndpoint {
     pub base_url: String,
     pub client_id: String,
     pub square_version: String,
+    /// Traffic control for these requests (the client's `oauth` family); `None`: ungoverned.
+    pub gate: Option<std::sync::Arc<dyn super::gate::TokenGate>>,
 }
 
 impl TokenEndpoint {
+    /// Runs one token request through the gate, if any.
+    async fn governed<T>(
+        &self,
+        request: impl std::future::Future<Output = Result<T, OAuthError>>,
+    ) -> Result<T, OAuthError> {
+        let Some(gate) = &self.gate else {
+            return request.await;
+        };
+        let pass = gate.enter().await?;
+        let result = request.await;
+        gate.leave(pass, &super::gate::token_outcome(&result));
+        result
+    }
+
     /// oauth2's HTTP function: owned clones, so its futures borrow nothing (they must be
     /// `Send` for any lifetime inside the boxed futures of `TokenSource`).
     fn http_fn(
@@ -241,12 +257,11 @@ impl TokenEndpoint {
     ) -> Result<SquareTokenResponse, OAuthError> {
         let client = oauth_client(&self.base_url, &self.client_id, Some(redirect_uri))?;
         let http = self.http_fn();
-        client
+        let request = client
             .exchange_code(AuthorizationCode::new(code))
-            .set_pkce_verifier(verifier)
-            .request_async(&http)
+            .set_pkce_verifier(verifier);
+        self.governed(async { request.request_async(&http).await.map_err(token_error) })
             .await
-            .map_err(token_error)
     }
 
     /// PKCE refresh: the refresh token is single-use; the answer carries a new one.
@@ -254,11 +269,9 @@ impl TokenEndpoint {
         let client = oauth_client(&self.base_url, &self.client_id, None)?;
         let http = self.http_fn();
         let token = RefreshToken::new(refresh_token.expose().to_owned());
-        client
-            .exchange_refresh_token(&token)
-            .request_async(&http)
+        let request = client.exchange_refresh_token(&token);
+        self.governed(async { request.request_async(&http).await.map_err(token_error) })
             .await
-            .map_err(token_error)
     }
 }
 

@@ -78,6 +78,7 @@ impl ConnectConfig {
             base_url: self.environment.base_url(),
             client_id: self.client_id.clone(),
             square_version: self.square_version.clone(),
+            gate: None,
         })
     }
 }

@@ -2,11 +2,13 @@
 //! ([`connect`]), token exchange and refresh through the `oauth2` crate with Square's JSON
 //! token bodies ([`http`], [`exchange`]), the [`TokenSet`] Keeper keeps, and the
 //! [`RefreshingTokenSource`] the API client uses, which saves each rotated refresh-token
-//! pair before using it.
+//! pair before using it. Token requests can go through the client's `oauth` endpoint
+//! family ([`gate`]).
 
 pub mod error;
 pub mod exchange;
 pub mod flow;
+pub mod gate;
 pub mod http;
 pub mod loopback;
 pub mod pkce;
@@ -16,6 +18,7 @@ pub mod token_set;
 pub use error::OAuthError;
 pub use exchange::{SquareTokenResponse, TokenEndpoint};
 pub use flow::{AuthorizeRequest, BrowserOpener, ConnectConfig, authorize_request, connect};
+pub use gate::{ClientTokenGate, GatePass, TokenGate};
 pub use loopback::{CALLBACK_PATH, LoopbackListener};
 pub use refresh::{MemoryTokenSink, RefreshingTokenSource, TokenSink};
 pub use token_set::{REFRESH_AHEAD, TokenSet};
