@@ -1,3 +1,28 @@
-//! Analysis: pure functions of the local store.
+//! Analysis: pure functions of the local store (and of a `now` passed in).
+//!
+//! - [`clv`]: the BG/NBD churn model and the Gamma-Gamma spend model, fitted by maximum
+//!   likelihood, and the standalone transactions report behind `keeper clv`.
+//! - [`data`] loads what analysis reads from the store; [`metrics`] computes per-customer
+//!   metrics; [`model`] fits the models on the merchant's own visits; [`customers`] combines
+//!   them with a churn risk; [`staff`] and [`business`] compute team and business figures.
+//! - [`tasks`]: the ranked daily call list with its states and history.
+//! - [`recompute`]: the entry points ([`recompute()`], [`analyse`], [`run_stage`]);
+//!   [`persist`] writes results into migration 0004's tables.
 
+pub mod business;
 pub mod clv;
+pub mod customers;
+pub mod data;
+pub mod error;
+pub mod metrics;
+pub mod model;
+pub mod persist;
+pub mod recompute;
+pub mod staff;
+pub mod tasks;
+pub mod views;
+
+pub use error::{Error, Result};
+pub use recompute::{
+    Analysis, InsightsSummary, ModelSummary, RecomputeReport, analyse, recompute, run_stage,
+};
