@@ -1,0 +1,432 @@
+//! What the store knows about each customer, gathered from the normalized tables in a few
+//! set-wise queries (orders, line items, modifiers, payments, bookings, team members, reviews),
+//! and the figures derived from it: visits, cadence, spend, favourites and a status.
+//!
+//! Computed here from the normalized tables rather than from the analysis tables, so search
+//! works on a freshly imported store.
+
+use crate::error::Result;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, params};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// One visit: an order with a customer.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Visit {
+    pub order_id: String,
+    pub at: DateTime<Utc>,
+    pub services: Vec<String>,
+    /// Catalog categories of the services (e.g. "Colour"), when the catalog is known.
+    pub categories: Vec<String>,
+    pub modifiers: Vec<String>,
+    pub staff: Option<String>,
+}
+
+/// A review the customer wrote.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ReviewLine {
+    pub rating: Option<i64>,
+    pub text: String,
+    pub created_at: String,
+}
+
+/// Where a customer stands relative to their own cadence.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    NoVisits,
+    New,
+    OneTime,
+    Regular,
+    Lapsed,
+}
+
+/// Everything the context document and the task context are built from.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CustomerFacts {
+    pub customer_id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// Visits, oldest first.
+    pub visits: Vec<Visit>,
+    /// Completed payments minus refunds, tips excluded, in minor units.
+    pub lifetime_value: i64,
+    pub paid_visits: usize,
+    pub currency: Option<String>,
+    pub notes: Vec<String>,
+    pub reviews: Vec<ReviewLine>,
+    /// Staff who no longer work here (inactive team members), by name.
+    pub departed_staff: Vec<String>,
+}
+
+/// A name and how often it occurs, most frequent first.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Count {
+    pub name: String,
+    pub count: usize,
+}
+
+/// Days a customer may be overdue beyond their cadence before they count as lapsed.
+pub const LAPSED_FLOOR_DAYS: f64 = 45.0;
+/// A single visit this long ago makes a one-time customer rather than a new one.
+pub const ONE_TIME_AFTER_DAYS: f64 = 90.0;
+
+impl CustomerFacts {
+    pub fn first_visit(&self) -> Option<DateTime<Utc>> {
+        self.visits.first().map(|v| v.at)
+    }
+
+    pub fn last_visit(&self) -> Option<DateTime<Utc>> {
+        self.visits.last().map(|v| v.at)
+    }
+
+    /// Median days between visits on different days (`None` with fewer than two).
+    pub fn cadence_days(&self) -> Option<f64> {
+        let mut days: Vec<i64> = self
+            .visits
+            .iter()
+            .map(|v| v.at.timestamp() / 86_400)
+            .collect();
+        days.dedup();
+        if days.len() < 2 {
+            return None;
+        }
+        let mut gaps: Vec<i64> = days.windows(2).map(|w| w[1] - w[0]).collect();
+        gaps.sort_unstable();
+        let mid = gaps.len() / 2;
+        Some(if gaps.len().is_multiple_of(2) {
+            (gaps[mid - 1] + gaps[mid]) as f64 / 2.0
+        } else {
+            gaps[mid] as f64
+        })
+    }
+
+    pub fn days_since_last(&self, now: DateTime<Utc>) -> Option<f64> {
+        self.last_visit()
+            .map(|t| (now - t).num_seconds() as f64 / 86_400.0)
+    }
+
+    /// Regular, lapsed (a repeat customer overdue by more than twice their cadence and at
+    /// least [`LAPSED_FLOOR_DAYS`]), new, one-time, or no visits yet.
+    pub fn status(&self, now: DateTime<Utc>) -> Status {
+        let Some(since) = self.days_since_last(now) else {
+            return Status::NoVisits;
+        };
+        match self.cadence_days() {
+            None if since > ONE_TIME_AFTER_DAYS => Status::OneTime,
+            None => Status::New,
+            Some(c) if since > (2.0 * c).max(LAPSED_FLOOR_DAYS) => Status::Lapsed,
+            Some(_) => Status::Regular,
+        }
+    }
+
+    pub fn average_spend(&self) -> Option<i64> {
+        (self.paid_visits > 0).then(|| self.lifetime_value / self.paid_visits as i64)
+    }
+
+    pub fn services(&self) -> Vec<Count> {
+        counts(self.visits.iter().flat_map(|v| v.services.iter()))
+    }
+
+    pub fn categories(&self) -> Vec<Count> {
+        counts(self.visits.iter().flat_map(|v| v.categories.iter()))
+    }
+
+    pub fn modifiers(&self) -> Vec<Count> {
+        counts(self.visits.iter().flat_map(|v| {
+            // Counted once per visit, so "share of visits" reads naturally.
+            let mut m: Vec<&String> = v.modifiers.iter().collect();
+            m.sort();
+            m.dedup();
+            m
+        }))
+    }
+
+    pub fn staff(&self) -> Vec<Count> {
+        counts(self.visits.iter().filter_map(|v| v.staff.as_ref()))
+    }
+}
+
+fn counts<'a>(names: impl Iterator<Item = &'a String>) -> Vec<Count> {
+    let mut map: BTreeMap<&str, usize> = BTreeMap::new();
+    for n in names {
+        *map.entry(n.as_str()).or_default() += 1;
+    }
+    let mut out: Vec<Count> = map
+        .into_iter()
+        .map(|(name, count)| Count {
+            name: name.to_string(),
+            count,
+        })
+        .collect();
+    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    out
+}
+
+fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn non_empty(s: Option<String>) -> Option<String> {
+    s.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// Loads the facts of every customer (`only = None`) or of one customer, keyed by id.
+pub fn load(conn: &Connection, only: Option<&str>) -> Result<BTreeMap<String, CustomerFacts>> {
+    let mut team: HashMap<String, (String, bool)> = HashMap::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT id, TRIM(COALESCE(given_name,'') || ' ' || COALESCE(family_name,'')), \
+             COALESCE(status,'') FROM team_members",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, name, status) = row?;
+            let name = if name.is_empty() { id.clone() } else { name };
+            team.insert(id, (name, status.eq_ignore_ascii_case("INACTIVE")));
+        }
+    }
+
+    let mut out: BTreeMap<String, CustomerFacts> = BTreeMap::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT id, given_name, family_name, nickname, company_name, email, phone_e164, note \
+             FROM customers WHERE ?1 IS NULL OR id = ?1",
+        )?;
+        let rows = stmt.query_map(params![only], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, Option<String>>(7)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, given, family, nick, company, email, phone, note) = row?;
+            let person = [non_empty(given), non_empty(family)]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let name = non_empty(Some(person))
+                .or(non_empty(nick))
+                .or(non_empty(company))
+                .or(email.clone())
+                .unwrap_or_else(|| "Unnamed customer".to_string());
+            out.insert(
+                id.clone(),
+                CustomerFacts {
+                    customer_id: id,
+                    name,
+                    email: non_empty(email),
+                    phone: non_empty(phone),
+                    visits: vec![],
+                    lifetime_value: 0,
+                    paid_visits: 0,
+                    currency: None,
+                    notes: non_empty(note).into_iter().collect(),
+                    reviews: vec![],
+                    departed_staff: vec![],
+                },
+            );
+        }
+    }
+
+    // Staff per order, from the payment that settled it.
+    let mut order_staff: HashMap<String, String> = HashMap::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT p.order_id, p.team_member_id FROM payments p JOIN orders o ON o.id = p.order_id \
+             WHERE p.team_member_id IS NOT NULL AND o.customer_id IS NOT NULL \
+             AND (?1 IS NULL OR o.customer_id = ?1)",
+        )?;
+        let rows = stmt.query_map(params![only], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        for row in rows {
+            let (order, member) = row?;
+            order_staff.insert(order, member);
+        }
+    }
+
+    // Visits.
+    let mut visit_index: HashMap<String, (String, usize)> = HashMap::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT customer_id, id, COALESCE(closed_at, created_at) FROM orders \
+             WHERE customer_id IS NOT NULL AND COALESCE(state,'') <> 'CANCELED' \
+             AND (?1 IS NULL OR customer_id = ?1) ORDER BY customer_id, 3",
+        )?;
+        let rows = stmt.query_map(params![only], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (customer, order, at) = row?;
+            let (Some(facts), Some(at)) =
+                (out.get_mut(&customer), at.as_deref().and_then(parse_time))
+            else {
+                continue;
+            };
+            let staff = order_staff
+                .get(&order)
+                .and_then(|m| team.get(m))
+                .map(|(n, departed)| {
+                    if *departed && !facts.departed_staff.contains(n) {
+                        facts.departed_staff.push(n.clone());
+                    }
+                    n.clone()
+                });
+            visit_index.insert(order.clone(), (customer.clone(), facts.visits.len()));
+            facts.visits.push(Visit {
+                order_id: order,
+                at,
+                services: vec![],
+                categories: vec![],
+                modifiers: vec![],
+                staff,
+            });
+        }
+    }
+
+    {
+        let mut stmt = conn.prepare(
+            "SELECT li.order_id, COALESCE(li.name, li.variation_name), c.name \
+             FROM order_line_items li JOIN orders o ON o.id = li.order_id \
+             LEFT JOIN catalog_variations v ON v.id = li.catalog_object_id \
+             LEFT JOIN catalog_items i ON i.id = v.item_id \
+             LEFT JOIN catalog_categories c ON c.id = i.category_id \
+             WHERE o.customer_id IS NOT NULL AND (?1 IS NULL OR o.customer_id = ?1)",
+        )?;
+        let rows = stmt.query_map(params![only], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (order, name, category) = row?;
+            if let (Some((customer, i)), Some(name)) = (visit_index.get(&order), non_empty(name))
+                && let Some(f) = out.get_mut(customer)
+            {
+                let visit = &mut f.visits[*i];
+                visit.services.push(name);
+                if let Some(category) = non_empty(category)
+                    && !visit.categories.contains(&category)
+                {
+                    visit.categories.push(category);
+                }
+            }
+        }
+    }
+
+    {
+        let mut stmt = conn.prepare(
+            "SELECT m.order_id, m.name FROM order_line_item_modifiers m \
+             JOIN orders o ON o.id = m.order_id \
+             WHERE o.customer_id IS NOT NULL AND (?1 IS NULL OR o.customer_id = ?1)",
+        )?;
+        let rows = stmt.query_map(params![only], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        })?;
+        for row in rows {
+            let (order, name) = row?;
+            if let (Some((customer, i)), Some(name)) = (visit_index.get(&order), non_empty(name))
+                && let Some(f) = out.get_mut(customer)
+            {
+                f.visits[*i].modifiers.push(name);
+            }
+        }
+    }
+
+    {
+        let mut stmt = conn.prepare(
+            "SELECT COALESCE(p.customer_id, o.customer_id) AS c, \
+             SUM(COALESCE(p.amount,0) - COALESCE(p.refunded,0)), COUNT(*), MAX(p.currency) \
+             FROM payments p LEFT JOIN orders o ON o.id = p.order_id \
+             WHERE p.status = 'COMPLETED' AND c IS NOT NULL AND (?1 IS NULL OR c = ?1) GROUP BY c",
+        )?;
+        let rows = stmt.query_map(params![only], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (customer, value, n, currency) = row?;
+            if let Some(f) = out.get_mut(&customer) {
+                f.lifetime_value = value;
+                f.paid_visits = n as usize;
+                f.currency = currency;
+            }
+        }
+    }
+
+    {
+        let mut stmt = conn.prepare(
+            "SELECT customer_id, customer_note FROM bookings \
+             WHERE customer_id IS NOT NULL AND TRIM(COALESCE(customer_note,'')) <> '' \
+             AND (?1 IS NULL OR customer_id = ?1) ORDER BY start_at DESC",
+        )?;
+        let rows = stmt.query_map(params![only], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        for row in rows {
+            let (customer, note) = row?;
+            if let Some(f) = out.get_mut(&customer) {
+                let note = note.trim().to_string();
+                if !f.notes.contains(&note) {
+                    f.notes.push(note);
+                }
+            }
+        }
+    }
+
+    {
+        let mut stmt = conn.prepare(
+            "SELECT customer_id, rating, text, created_at FROM reviews \
+             WHERE customer_id IS NOT NULL AND (?1 IS NULL OR customer_id = ?1) \
+             ORDER BY created_at DESC",
+        )?;
+        let rows = stmt.query_map(params![only], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (customer, rating, text, created_at) = row?;
+            if let Some(f) = out.get_mut(&customer) {
+                f.reviews.push(ReviewLine {
+                    rating,
+                    text,
+                    created_at,
+                });
+            }
+        }
+    }
+
+    Ok(out)
+}

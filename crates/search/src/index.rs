@@ -1,0 +1,224 @@
+//! Keeping `search_documents` and `search_fts` in step with the store, and embedding the
+//! documents whose text changed since their vector was made.
+//!
+//! Embedding works through the pending documents in chunks (read a chunk, embed it in small
+//! batches, write it in one transaction), so memory stays bounded by the chunk size whatever
+//! the number of customers; progress is reported after each chunk and a cancellation flag is
+//! checked between batches.
+
+use crate::document::{self, CustomerDocument};
+use crate::error::{Result, SearchError};
+use crate::facts;
+use crate::model::{self, Embedder};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// What a refresh of the documents changed.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct RefreshStats {
+    pub documents: usize,
+    pub inserted: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// Rebuilds every customer's document as of `now`; rows whose text is unchanged are left
+/// alone (their vectors stay valid).
+pub fn refresh_documents(conn: &mut Connection, now: DateTime<Utc>) -> Result<RefreshStats> {
+    let all = facts::load(conn, None)?;
+    let docs: Vec<CustomerDocument> = all.values().map(|f| document::build(f, now)).collect();
+    let built_at = now.to_rfc3339();
+    let tx = conn.transaction()?;
+    let mut stats = RefreshStats {
+        documents: docs.len(),
+        ..RefreshStats::default()
+    };
+    {
+        let mut existing =
+            tx.prepare("SELECT rowid, content_hash FROM search_documents WHERE customer_id = ?1")?;
+        let mut insert = tx.prepare(
+            "INSERT INTO search_documents (customer_id, display_name, text, content_hash, built_at, \
+             lapsed, lifetime_value, currency, last_visit, services, staff) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        let mut update = tx.prepare(
+            "UPDATE search_documents SET display_name = ?2, text = ?3, content_hash = ?4, \
+             built_at = ?5, lapsed = ?6, lifetime_value = ?7, currency = ?8, last_visit = ?9, \
+             services = ?10, staff = ?11 WHERE customer_id = ?1",
+        )?;
+        let mut fts_delete = tx.prepare("DELETE FROM search_fts WHERE rowid = ?1")?;
+        let mut fts_insert = tx.prepare("INSERT INTO search_fts (rowid, text) VALUES (?1, ?2)")?;
+        for d in &docs {
+            let values = params![
+                d.customer_id,
+                d.display_name,
+                d.text,
+                d.content_hash,
+                built_at,
+                d.lapsed,
+                d.lifetime_value,
+                d.currency,
+                d.last_visit,
+                d.services,
+                d.staff
+            ];
+            let row: Option<(i64, String)> = existing
+                .query_row([&d.customer_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            match row {
+                Some((_, hash)) if hash == d.content_hash => stats.unchanged += 1,
+                Some((rowid, _)) => {
+                    update.execute(values)?;
+                    fts_delete.execute([rowid])?;
+                    fts_insert.execute(params![rowid, d.text])?;
+                    stats.changed += 1;
+                }
+                None => {
+                    insert.execute(values)?;
+                    fts_insert.execute(params![tx.last_insert_rowid(), d.text])?;
+                    stats.inserted += 1;
+                }
+            }
+        }
+        // Customers that no longer exist.
+        let keep: HashSet<&str> = docs.iter().map(|d| d.customer_id.as_str()).collect();
+        let mut all_rows = tx.prepare("SELECT rowid, customer_id FROM search_documents")?;
+        let stale: Vec<(i64, String)> = all_rows
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .filter(|(_, id)| !keep.contains(id.as_str()))
+            .collect();
+        for (rowid, id) in stale {
+            fts_delete.execute([rowid])?;
+            tx.execute("DELETE FROM search_documents WHERE customer_id = ?1", [id])?;
+            stats.removed += 1;
+        }
+    }
+    tx.commit()?;
+    Ok(stats)
+}
+
+/// How many documents still need a vector from model `model_id`.
+pub fn pending_count(conn: &Connection, model_id: &str) -> Result<usize> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM search_documents WHERE embedding IS NULL \
+         OR embedded_hash IS NOT content_hash OR embedding_model IS NOT ?1",
+        [model_id],
+        |r| r.get::<_, i64>(0),
+    )? as usize)
+}
+
+/// How many documents have a current vector from model `model_id`.
+pub fn embedded_count(conn: &Connection, model_id: &str) -> Result<usize> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*) FROM search_documents WHERE embedding IS NOT NULL \
+         AND embedded_hash = content_hash AND embedding_model = ?1",
+        [model_id],
+        |r| r.get::<_, i64>(0),
+    )? as usize)
+}
+
+/// Chunking of the embedding work.
+#[derive(Debug, Clone, Copy)]
+pub struct EmbedOptions {
+    /// Documents read and written per transaction.
+    pub chunk: usize,
+    /// Documents per model call (small: large batches add memory, not speed).
+    pub batch: usize,
+}
+
+impl Default for EmbedOptions {
+    fn default() -> Self {
+        EmbedOptions {
+            chunk: 64,
+            batch: 8,
+        }
+    }
+}
+
+/// Progress after each chunk.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct EmbedProgress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// What an embedding pass did.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+pub struct EmbedStats {
+    pub embedded: usize,
+    pub elapsed_ms: u64,
+    pub docs_per_second: f64,
+}
+
+/// Embeds every pending document. Returns [`SearchError::Cancelled`] (keeping what was
+/// written so far) when `cancel` is set.
+pub fn embed_pending(
+    conn: &mut Connection,
+    embedder: &mut Embedder,
+    options: EmbedOptions,
+    progress: &mut dyn FnMut(EmbedProgress),
+    cancel: &AtomicBool,
+) -> Result<EmbedStats> {
+    let started = Instant::now();
+    let model_id = embedder.model_id();
+    let total = pending_count(conn, model_id)?;
+    let chunk = options.chunk.max(1);
+    let batch = options.batch.max(1);
+    let mut done = 0usize;
+    progress(EmbedProgress { done, total });
+    // Documents that failed to change state are never re-read: the cursor moves by rowid.
+    let mut after_rowid = i64::MIN;
+    loop {
+        let rows: Vec<(i64, String, String)> = {
+            let mut stmt = conn.prepare_cached(
+                "SELECT rowid, text, content_hash FROM search_documents \
+                 WHERE rowid > ?1 AND (embedding IS NULL OR embedded_hash IS NOT content_hash \
+                 OR embedding_model IS NOT ?2) ORDER BY rowid LIMIT ?3",
+            )?;
+            stmt.query_map(params![after_rowid, model_id, chunk as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?
+        };
+        let Some(last) = rows.last() else { break };
+        after_rowid = last.0;
+        let mut vectors: Vec<Vec<f32>> = Vec::with_capacity(rows.len());
+        for group in rows.chunks(batch) {
+            if cancel.load(Ordering::Relaxed) {
+                return Err(SearchError::Cancelled { embedded: done });
+            }
+            let texts: Vec<&str> = group.iter().map(|(_, t, _)| t.as_str()).collect();
+            vectors.extend(embedder.embed(&texts, batch)?);
+        }
+        let tx = conn.transaction()?;
+        {
+            let mut write = tx.prepare_cached(
+                "UPDATE search_documents SET embedding = ?2, embedding_model = ?3, \
+                 embedded_hash = ?4 WHERE rowid = ?1",
+            )?;
+            for ((rowid, _, hash), v) in rows.iter().zip(&vectors) {
+                write.execute(params![rowid, model::to_blob(v), model_id, hash])?;
+            }
+        }
+        tx.commit()?;
+        done += rows.len();
+        progress(EmbedProgress { done, total });
+    }
+    let elapsed = started.elapsed();
+    Ok(EmbedStats {
+        embedded: done,
+        elapsed_ms: elapsed.as_millis() as u64,
+        docs_per_second: if elapsed.as_secs_f64() > 0.0 {
+            done as f64 / elapsed.as_secs_f64()
+        } else {
+            0.0
+        },
+    })
+}

@@ -1,0 +1,317 @@
+//! Hybrid customer search: FTS5 BM25 over the context documents fused with cosine similarity
+//! of the stored vectors by reciprocal rank fusion, under filters (lapsed, service, staff,
+//! minimum lifetime value). Without the model it is keyword search alone, and the result says
+//! that semantic search is off and why.
+
+use crate::error::Result;
+use crate::fuse::{RRF_K, reciprocal_rank_fusion};
+use crate::model::{self, Embedder};
+use rusqlite::{Connection, params};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Filters applied to both rankings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct SearchFilters {
+    /// Only lapsed (`true`) or only not lapsed (`false`) customers.
+    pub lapsed: Option<bool>,
+    /// A service name (case-insensitive substring of one the customer bought).
+    pub service: Option<String>,
+    /// A staff name (case-insensitive substring of one who served the customer).
+    pub staff: Option<String>,
+    /// Minimum lifetime value in minor units.
+    pub min_value: Option<i64>,
+}
+
+/// Whether the semantic half of the search can run.
+pub enum Semantic<'a> {
+    On(&'a mut Embedder),
+    /// Off, with the reason shown to the user.
+    Off(String),
+}
+
+/// Which rankings produced the results.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum SearchMode {
+    Hybrid,
+    KeywordOnly,
+    SemanticOnly,
+}
+
+/// One matching customer.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SearchHit {
+    pub customer_id: String,
+    pub display_name: String,
+    /// Fused score (higher is better).
+    pub score: f64,
+    /// 1-based rank in the keyword (BM25) list, if present there.
+    pub keyword_rank: Option<usize>,
+    /// 1-based rank in the semantic list, if present there.
+    pub semantic_rank: Option<usize>,
+    /// Cosine similarity to the query, when semantic search ran.
+    pub similarity: Option<f32>,
+    pub lapsed: bool,
+    pub lifetime_value: i64,
+    pub currency: Option<String>,
+    pub last_visit: Option<String>,
+    /// The start of the context document.
+    pub excerpt: String,
+}
+
+/// A search's results and how they were found.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SearchResults {
+    pub query: String,
+    pub mode: SearchMode,
+    pub semantic_enabled: bool,
+    /// Why semantic search is off (`None` when it ran).
+    pub semantic_off_reason: Option<String>,
+    pub hits: Vec<SearchHit>,
+}
+
+/// Which rankings to use (the hybrid is the default; the others exist for evaluation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rankings {
+    Hybrid,
+    KeywordOnly,
+    SemanticOnly,
+}
+
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "an",
+    "and",
+    "the",
+    "of",
+    "to",
+    "in",
+    "on",
+    "for",
+    "with",
+    "who",
+    "whose",
+    "that",
+    "which",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "their",
+    "they",
+    "them",
+    "my",
+    "our",
+    "at",
+    "by",
+    "from",
+    "or",
+    "as",
+    "it",
+    "its",
+    "clients",
+    "client",
+    "customers",
+    "customer",
+    "people",
+    "me",
+    "show",
+    "find",
+    "all",
+    "any",
+];
+
+/// The FTS5 query for free text: its words, quoted and OR-ed (BM25 ranks by how many and how
+/// rare). `None` when no searchable word remains.
+pub fn fts_query(text: &str) -> Option<String> {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| !w.is_empty() && !STOP_WORDS.contains(&w.as_str()))
+        .map(|w| format!("\"{w}\""))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" OR "))
+}
+
+const FILTER_SQL: &str = "(?2 IS NULL OR d.lapsed = ?2) \
+     AND (?3 IS NULL OR instr(d.services, ?3) > 0) \
+     AND (?4 IS NULL OR instr(d.staff, ?4) > 0) \
+     AND (?5 IS NULL OR d.lifetime_value >= ?5)";
+
+fn lower(s: &Option<String>) -> Option<String> {
+    s.as_ref()
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+}
+
+/// Keyword ranking: customer rowids by BM25, best first.
+fn keyword_ranking(
+    conn: &Connection,
+    query: &str,
+    filters: &SearchFilters,
+    depth: usize,
+) -> Result<Vec<i64>> {
+    let Some(fts) = fts_query(query) else {
+        return Ok(vec![]);
+    };
+    let sql = format!(
+        "SELECT d.rowid FROM search_fts f JOIN search_documents d ON d.rowid = f.rowid \
+         WHERE search_fts MATCH ?1 AND {FILTER_SQL} ORDER BY bm25(search_fts) LIMIT ?6"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        params![
+            fts,
+            filters.lapsed,
+            lower(&filters.service),
+            lower(&filters.staff),
+            filters.min_value,
+            depth as i64
+        ],
+        |r| r.get(0),
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Semantic ranking: customer rowids by cosine to `query_vector`, best first.
+fn semantic_ranking(
+    conn: &Connection,
+    model_id: &str,
+    query_vector: &[f32],
+    filters: &SearchFilters,
+    depth: usize,
+) -> Result<Vec<(i64, f32)>> {
+    let sql = format!(
+        "SELECT d.rowid, d.embedding FROM search_documents d \
+         WHERE d.embedding IS NOT NULL AND d.embedded_hash = d.content_hash \
+         AND d.embedding_model = ?1 AND {FILTER_SQL}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params![
+        model_id,
+        filters.lapsed,
+        lower(&filters.service),
+        lower(&filters.staff),
+        filters.min_value
+    ])?;
+    let mut scored: Vec<(i64, f32)> = Vec::new();
+    while let Some(row) = rows.next()? {
+        let rowid: i64 = row.get(0)?;
+        let blob = model::row_blob(row, 1)?;
+        let v = model::from_blob(blob);
+        scored.push((rowid, model::cosine(query_vector, &v)));
+    }
+    let keep = depth.min(scored.len());
+    if keep < scored.len() {
+        scored.select_nth_unstable_by(keep, |a, b| b.1.total_cmp(&a.1));
+        scored.truncate(keep);
+    }
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+    Ok(scored)
+}
+
+/// Searches the customers. `rankings` chooses the lists to fuse (use [`Rankings::Hybrid`]).
+pub fn search(
+    conn: &Connection,
+    semantic: Semantic<'_>,
+    query: &str,
+    limit: usize,
+    filters: &SearchFilters,
+    rankings: Rankings,
+) -> Result<SearchResults> {
+    let limit = limit.max(1);
+    let depth = (limit * 5).max(50);
+    let embedded = match &semantic {
+        Semantic::On(e) => crate::index::embedded_count(conn, e.model_id())?,
+        Semantic::Off(_) => 0,
+    };
+    let (mut embedder, off_reason) = match semantic {
+        Semantic::On(_) if embedded == 0 => (
+            None,
+            Some("no customer documents are embedded yet (run `keeper embed`)".to_string()),
+        ),
+        Semantic::On(e) => (Some(e), None),
+        Semantic::Off(reason) => (None, Some(reason)),
+    };
+    let keyword = if rankings == Rankings::SemanticOnly && embedder.is_some() {
+        vec![]
+    } else {
+        keyword_ranking(conn, query, filters, depth)?
+    };
+    let semantic_list = match embedder.as_mut() {
+        Some(e) if rankings != Rankings::KeywordOnly => {
+            let v = e.embed_query(query)?;
+            semantic_ranking(conn, e.model_id(), &v, filters, depth)?
+        }
+        _ => vec![],
+    };
+    let semantic_ids: Vec<i64> = semantic_list.iter().map(|(id, _)| *id).collect();
+    let fused = reciprocal_rank_fusion(&[keyword.as_slice(), semantic_ids.as_slice()], RRF_K);
+    let keyword_rank: HashMap<i64, usize> = keyword
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (*id, i + 1))
+        .collect();
+    let semantic_rank: HashMap<i64, (usize, f32)> = semantic_list
+        .iter()
+        .enumerate()
+        .map(|(i, (id, s))| (*id, (i + 1, *s)))
+        .collect();
+
+    let mut hits = Vec::with_capacity(limit);
+    let mut stmt = conn.prepare_cached(
+        "SELECT customer_id, display_name, lapsed, lifetime_value, currency, last_visit, text \
+         FROM search_documents WHERE rowid = ?1",
+    )?;
+    for (rowid, score) in fused.into_iter().take(limit) {
+        let hit = stmt.query_row([rowid], |r| {
+            let text: String = r.get(6)?;
+            Ok(SearchHit {
+                customer_id: r.get(0)?,
+                display_name: r.get(1)?,
+                score,
+                keyword_rank: keyword_rank.get(&rowid).copied(),
+                semantic_rank: semantic_rank.get(&rowid).map(|(r, _)| *r),
+                similarity: semantic_rank.get(&rowid).map(|(_, s)| *s),
+                lapsed: r.get(2)?,
+                lifetime_value: r.get(3)?,
+                currency: r.get(4)?,
+                last_visit: r.get(5)?,
+                excerpt: text.chars().take(200).collect(),
+            })
+        })?;
+        hits.push(hit);
+    }
+    let semantic_enabled = embedder.is_some();
+    let mode = match (semantic_enabled, rankings) {
+        (false, _) | (true, Rankings::KeywordOnly) => SearchMode::KeywordOnly,
+        (true, Rankings::SemanticOnly) => SearchMode::SemanticOnly,
+        (true, Rankings::Hybrid) => SearchMode::Hybrid,
+    };
+    Ok(SearchResults {
+        query: query.to_string(),
+        mode,
+        semantic_enabled,
+        semantic_off_reason: off_reason,
+        hits,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fts_query_quotes_words_and_drops_stop_words() {
+        assert_eq!(
+            fts_query("Clients who always add Olaplex!").as_deref(),
+            Some("\"always\" OR \"add\" OR \"olaplex\"")
+        );
+        assert_eq!(fts_query("the, of; who"), None);
+        // Quotes in the input cannot break out of the FTS5 string.
+        assert_eq!(fts_query("a\"b").as_deref(), Some("\"b\""));
+    }
+}

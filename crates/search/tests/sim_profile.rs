@@ -1,0 +1,89 @@
+//! Context documents over the simulator's small merchant: every customer gets a short
+//! document built from the normalized tables, refreshing again changes nothing, and keyword
+//! search finds what the documents say.
+
+mod common;
+#[path = "common/sim.rs"]
+mod sim;
+
+use common::now;
+use keeper_search::index::refresh_documents;
+use keeper_search::search::{Rankings, SearchFilters, Semantic, search};
+use keeper_sim::Profile;
+use keeper_store::Store;
+
+#[test]
+fn every_simulated_customer_gets_a_short_document_and_a_second_refresh_changes_nothing() {
+    let mut store = Store::open_in_memory().unwrap();
+    sim::fill(&mut store, Profile::Small, 11, now());
+    let customers: i64 = store
+        .conn()
+        .query_row("SELECT COUNT(*) FROM customers", [], |r| r.get(0))
+        .unwrap();
+    let first = refresh_documents(store.conn_mut(), now()).unwrap();
+    assert_eq!(first.documents as i64, customers);
+    assert_eq!(first.inserted, first.documents);
+    let again = refresh_documents(store.conn_mut(), now()).unwrap();
+    assert_eq!(again.unchanged, first.documents);
+
+    let (with_services, max_words, avg_words): (i64, i64, f64) = store
+        .conn()
+        .query_row(
+            "SELECT SUM(text LIKE '%Services:%'),
+                    MAX(length(text) - length(replace(text, ' ', '')) + 1),
+                    AVG(length(text) - length(replace(text, ' ', '')) + 1)
+             FROM search_documents",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert!(
+        with_services as f64 > 0.8 * customers as f64,
+        "{with_services} of {customers}"
+    );
+    // Short enough to embed fast and to stay under the model's 256 tokens.
+    assert!(max_words < 150, "longest document has {max_words} words");
+    assert!(avg_words < 110.0, "documents average {avg_words:.0} words");
+}
+
+#[test]
+fn keyword_search_over_the_simulated_shop_returns_documents_that_mention_the_words() {
+    let mut store = Store::open_in_memory().unwrap();
+    sim::fill(&mut store, Profile::Small, 11, now());
+    refresh_documents(store.conn_mut(), now()).unwrap();
+    let term: String = store
+        .conn()
+        .query_row(
+            "SELECT name FROM order_line_items GROUP BY name ORDER BY COUNT(*) DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let r = search(
+        store.conn(),
+        Semantic::Off("test".into()),
+        &term,
+        10,
+        &SearchFilters::default(),
+        Rankings::Hybrid,
+    )
+    .unwrap();
+    assert_eq!(
+        r.hits.len(),
+        10,
+        "the most sold service {term:?} is in many documents"
+    );
+    let first_word = term.split_whitespace().next().unwrap().to_lowercase();
+    assert!(r.hits.iter().all(|h| h.keyword_rank.is_some()));
+    for h in &r.hits {
+        let text: String = store
+            .conn()
+            .query_row(
+                "SELECT text FROM search_documents WHERE customer_id = ?1",
+                [&h.customer_id],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert!(text.to_lowercase().contains(&first_word), "{text}");
+    }
+}
