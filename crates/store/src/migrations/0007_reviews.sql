@@ -35,3 +35,23 @@ CREATE TABLE review_mentions (
     sentiment   REAL,
     PRIMARY KEY (review_id, kind, target_id)
 ) WITHOUT ROWID;
+
+-- Additions by keeper-reviews (the columns above are unchanged).
+ALTER TABLE reviews ADD COLUMN excerpt INTEGER NOT NULL DEFAULT 0 CHECK (excerpt IN (0,1)); -- Yelp: truncated excerpt
+ALTER TABLE reviews ADD COLUMN url TEXT;
+ALTER TABLE reviews ADD COLUMN sentiment_method TEXT;       -- 'vader' or 'vader+salon'
+ALTER TABLE reviews ADD COLUMN content_hash TEXT;           -- SHA-256 of what the source sent; an edit changes it
+ALTER TABLE reviews ADD COLUMN customer_match TEXT;         -- why customer_id was linked (e.g. 'full_name_exact')
+CREATE INDEX reviews_urgent ON reviews(urgent) WHERE urgent = 1;
+CREATE INDEX review_mentions_target ON review_mentions(kind, target_id);
+
+-- Per staff member: how many reviews mention them and the mean sentence sentiment.
+CREATE VIEW review_staff_sentiment AS
+SELECT m.target_id AS team_member_id,
+       COUNT(*) AS mentions,
+       AVG(m.sentiment) AS mean_sentiment,
+       SUM(CASE WHEN m.sentiment <= -0.05 THEN 1 ELSE 0 END) AS negative_mentions,
+       AVG(r.rating) AS mean_rating
+FROM review_mentions m JOIN reviews r ON r.id = m.review_id
+WHERE m.kind = 'team_member'
+GROUP BY m.target_id;
