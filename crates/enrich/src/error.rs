@@ -74,6 +74,45 @@ pub enum EnrichError {
         /// Reader's message.
         detail: String,
     },
+    /// The database failed.
+    #[error("database error: {0}")]
+    Db(#[from] rusqlite::Error),
+    /// No upload with this id.
+    #[error("there is no upload {id}")]
+    UploadNotFound {
+        /// Upload asked for.
+        id: i64,
+    },
+    /// No match with this id.
+    #[error("there is no match {id}")]
+    MatchNotFound {
+        /// Match asked for.
+        id: i64,
+    },
+    /// The upload was undone; its matches can no longer change.
+    #[error("upload {id} was undone")]
+    UploadUndone {
+        /// Upload concerned.
+        id: i64,
+    },
+    /// The match is not in a state that allows the action.
+    #[error("match {id} is {state}; cannot {action} it")]
+    MatchState {
+        /// Match concerned.
+        id: i64,
+        /// Its current state.
+        state: String,
+        /// What was asked.
+        action: &'static str,
+    },
+    /// Thresholds out of order or outside 0..1.
+    #[error("thresholds must satisfy 0 <= review ({review}) <= accept ({accept}) <= 1")]
+    BadThresholds {
+        /// Accept threshold given.
+        accept: f64,
+        /// Review threshold given.
+        review: f64,
+    },
     /// A column override names a column that is not in the file.
     #[error("column override refers to column {column:?}, which is not in the file")]
     UnknownColumn {
@@ -95,6 +134,12 @@ impl EnrichError {
             EnrichError::SheetNotFound { .. } => "sheet_not_found",
             EnrichError::Corrupt { .. } => "corrupt_file",
             EnrichError::UnknownColumn { .. } => "unknown_column",
+            EnrichError::Db(_) => "db",
+            EnrichError::UploadNotFound { .. } => "upload_not_found",
+            EnrichError::MatchNotFound { .. } => "match_not_found",
+            EnrichError::UploadUndone { .. } => "upload_undone",
+            EnrichError::MatchState { .. } => "invalid_match_state",
+            EnrichError::BadThresholds { .. } => "bad_thresholds",
         }
     }
 }

@@ -5,10 +5,12 @@
 //! [`normalize::Record`], and [`matching`] links records to Square customers with a calibrated
 //! Fellegi–Sunter score and an explanation per candidate.
 //!
-//! **Architecture invariant:** this crate knows nothing about the database or the UI; it takes
-//! files and records in and gives records and decisions back.
+//! The pipeline itself is database-free (files and records in, records and decisions out);
+//! [`db`] is the one module that reads the store's customers and keeps uploads, matches and
+//! enrichment records (migration 0008). Nothing here knows the UI.
 
 pub mod columns;
+pub mod db;
 pub mod error;
 pub mod load;
 pub mod matching;

@@ -252,9 +252,10 @@ fn prepare(
 ) -> (BlockIndex, Model, u64) {
     let nick = Nicknames::get();
     let index = BlockIndex::build(targets, options.max_block, nick);
-    let mut model = Model::with_random_u(targets, options.u_samples, options.seed, |a, b| {
-        compare::compare(a, b, nick)
-    });
+    let mut model =
+        Model::with_random_u(uploads, targets, options.u_samples, options.seed, |a, b| {
+            compare::compare(a, b, nick)
+        });
     let step = uploads.len().div_ceil(options.fit_rows.max(1)).max(1);
     let sampled: Vec<usize> = (0..uploads.len()).step_by(step).collect();
     let parts = parallel(sampled.len(), options.threads, |range| {

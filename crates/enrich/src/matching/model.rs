@@ -3,8 +3,11 @@
 //! its posterior is that log-likelihood ratio plus the prior log-odds through a logistic.
 //!
 //! **Estimation.**
-//! 1. `u` is first measured on random pairs of the target file (almost all non-matches):
-//!    level frequencies with add-½ smoothing, so no level ever has u = 0.
+//! 1. `u` is first measured on random (upload row, target) pairs (almost all non-matches):
+//!    level frequencies with add-½ smoothing, so no level ever has u = 0. Pairing the two files
+//!    (not targets with targets) matters for levels only one side produces: a bare initial
+//!    ("J. Smith") never occurs between two full customer names, which would make its u ≈ 0 and
+//!    its weight absurdly high.
 //! 2. `m`, `u` and the prior are then fitted by EM (conditional independence, two classes) on
 //!    the comparison patterns of the blocked candidate pairs, starting from `m` priors that
 //!    favour agreement and the random-pair `u`. The fitted `u` describes non-matches *among
@@ -97,24 +100,25 @@ fn term_frequencies<'a>(values: impl Iterator<Item = &'a str>) -> HashMap<String
 }
 
 impl Model {
-    /// u from random pairs of `targets`, compared with `compare`.
+    /// u from random `(upload, target)` pairs, compared with `compare` (a record is never
+    /// paired with itself when both slices are the same set).
     pub fn with_random_u(
+        uploads: &[crate::normalize::Record],
         targets: &[crate::normalize::Record],
         samples: usize,
         seed: u64,
         compare: impl Fn(&crate::normalize::Record, &crate::normalize::Record) -> Comparison,
     ) -> Self {
         let mut counts: Vec<Vec<f64>> = LEVELS.iter().map(|l| vec![0.5; l.len()]).collect();
-        let n = targets.len();
-        if n >= 2 {
+        let (n, t) = (uploads.len(), targets.len());
+        if n >= 1 && t >= 2 {
             let mut rng = SplitMix::new(seed);
             for _ in 0..samples {
-                let i = rng.below(n);
-                let mut j = rng.below(n - 1);
-                if j >= i {
-                    j += 1;
+                let (a, b) = (&uploads[rng.below(n)], &targets[rng.below(t)]);
+                if std::ptr::eq(a, b) {
+                    continue;
                 }
-                let c = compare(&targets[i], &targets[j]);
+                let c = compare(a, b);
                 for (f, &l) in c.levels.iter().enumerate() {
                     if l > 0 {
                         counts[f][l as usize] += 1.0;
@@ -268,7 +272,7 @@ mod tests {
 
     #[test]
     fn posterior_rises_with_weight_and_respects_the_prior() {
-        let mut model = Model::with_random_u(&[], 0, 1, |_, _| unreachable!());
+        let mut model = Model::with_random_u(&[], &[], 0, 1, |_, _| unreachable!());
         model.prior = 0.5;
         assert!((model.posterior(0.0) - 0.5).abs() < 1e-12);
         assert!(model.posterior(10.0) > 0.999);

@@ -10,27 +10,26 @@ pub mod phone;
 use crate::columns::{DateOrder, Field, Mapping};
 use crate::read::RawRow;
 pub use date::PartialDate;
-pub use phone::Country;
 use serde::{Deserialize, Serialize};
 
 /// Options for turning rows into records.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct NormalizeOptions {
-    /// Country assumed for phone numbers written without a country code.
-    pub default_country: &'static Country,
+    /// ISO alpha-2 country assumed for phone numbers written without a country code.
+    pub default_country: String,
 }
 
 impl NormalizeOptions {
-    /// Options for an ISO country code, falling back to the US rules for unknown codes.
+    /// Options for an ISO country code (`"US"`, `"GB"`, ...).
     pub fn for_country(iso: &str) -> Self {
         NormalizeOptions {
-            default_country: phone::country(iso).unwrap_or(&phone::COUNTRIES[0]),
+            default_country: iso.trim().to_ascii_uppercase(),
         }
     }
 
     /// Day/month order usual in the default country.
     pub fn default_date_order(&self) -> DateOrder {
-        if self.default_country.calling == "1" {
+        if phone::is_nanp(&self.default_country) {
             DateOrder::Mdy
         } else {
             DateOrder::Dmy
@@ -157,7 +156,7 @@ pub fn record(row: &RawRow, mapping: &Mapping, options: &NormalizeOptions) -> Re
                 // A cell may hold several numbers separated by "/" or ";".
                 let found: Vec<String> = value
                     .split(['/', ';', ','])
-                    .filter_map(|p| phone::to_e164(p, options.default_country))
+                    .filter_map(|p| phone::to_e164(p, &options.default_country))
                     .collect();
                 if found.is_empty() {
                     issue(&col.header, "not a phone number");
