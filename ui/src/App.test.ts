@@ -3,13 +3,25 @@
  * panel, error display, and the honest onboarding state.
  */
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.svelte';
 import { BackendError } from './lib/backend';
 import { FakeBackend } from './lib/backend/fake';
 import { SCREENS } from './lib/navigation.svelte';
 
+beforeEach(() => {
+  // jsdom cannot draw on a canvas (Insights' charts); say so quietly instead of logging.
+  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
+});
+
 const formatRows = (rows: number): string => new Intl.NumberFormat().format(rows);
+
+async function findAlert(text: string): Promise<HTMLElement> {
+  const alerts = await screen.findAllByRole('alert');
+  const alert = alerts.find((element) => element.textContent.includes(text));
+  if (!alert) throw new Error(`no alert saying "${text}" among ${alerts.length}`);
+  return alert;
+}
 
 function currentHeading(): string {
   return screen.getByRole('heading', { level: 1 }).textContent;
@@ -39,10 +51,29 @@ describe('navigation', () => {
   it('shows what will appear on a screen that has no data yet', async () => {
     render(App, { backend: new FakeBackend() });
 
-    await fireEvent.click(screen.getByRole('button', { name: 'Customers' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Match review' }));
 
-    expect(screen.getByText(/customers will be listed here/i)).toBeTruthy();
+    expect(screen.getByText(/add a spreadsheet of your clients/i)).toBeTruthy();
     expect(screen.queryByRole('heading', { name: 'Get started' })).toBeNull();
+  });
+
+  it('names the current screen on the body and opens each screen at its top', async () => {
+    render(App, { backend: new FakeBackend() });
+    expect(document.body.dataset.screen).toBe('onboarding');
+    document.documentElement.scrollTop = 500;
+
+    await fireEvent.click(screen.getByTestId('nav-reviews'));
+
+    expect(document.body.dataset.screen).toBe('reviews');
+    expect(document.documentElement.scrollTop).toBe(0);
+  });
+
+  it('gives every sidebar entry a test id named for its screen', () => {
+    render(App, { backend: new FakeBackend() });
+
+    for (const entry of SCREENS) {
+      expect(screen.getByTestId(`nav-${entry.id}`).textContent.trim()).toBe(entry.label);
+    }
   });
 
   it('only asks the backend for database info once Health is opened', async () => {
@@ -51,21 +82,9 @@ describe('navigation', () => {
     expect(backend.calls.dbInfo).toBe(0);
 
     await fireEvent.click(screen.getByRole('button', { name: 'Health' }));
-    await screen.findByRole('table');
+    await screen.findByRole('table', { name: 'Rows per table' });
 
     expect(backend.calls.dbInfo).toBe(1);
-  });
-});
-
-describe('onboarding', () => {
-  it('shows both ways in as disabled, with a note saying why', () => {
-    render(App, { backend: new FakeBackend() });
-
-    const connect = screen.getByRole('button', { name: 'Connect Square' });
-    const demo = screen.getByRole('button', { name: 'Try with demo data' });
-    expect((connect as HTMLButtonElement).disabled).toBe(true);
-    expect((demo as HTMLButtonElement).disabled).toBe(true);
-    expect(screen.getByText('Available once the Square connection lands.')).toBeTruthy();
   });
 });
 
@@ -103,7 +122,7 @@ describe('database panel on the Health screen', () => {
     render(App, { backend, initialScreen: 'health' });
 
     expect(await screen.findByText('The database has no tables yet.')).toBeTruthy();
-    expect(screen.queryByRole('table')).toBeNull();
+    expect(screen.queryByRole('table', { name: 'Rows per table' })).toBeNull();
   });
 
   it('shows the error message and code when the backend fails', async () => {
@@ -112,24 +131,25 @@ describe('database panel on the Health screen', () => {
     });
     render(App, { backend, initialScreen: 'health' });
 
-    const alert = await screen.findByRole('alert');
+    const alert = await findAlert('Could not read the database');
     expect(alert.textContent).toContain(
       'Could not read the database: unable to open database file: /nope/keeper.db',
     );
     expect(within(alert).getByText('db_open_failed').tagName).toBe('CODE');
-    expect(screen.queryByRole('table')).toBeNull();
+    expect(screen.queryByRole('table', { name: 'Rows per table' })).toBeNull();
   });
 
   it('recovers on refresh after the backend starts answering again', async () => {
     const backend = new FakeBackend({ failWith: new BackendError('db_locked', 'database is locked') });
     render(App, { backend, initialScreen: 'health' });
-    await screen.findByRole('alert');
+    await findAlert('Could not read the database');
 
     backend.setFailure(undefined);
-    await fireEvent.click(screen.getByRole('button', { name: 'Refresh' }));
+    const panel = screen.getByRole('heading', { name: 'Database' }).closest('section') as HTMLElement;
+    await fireEvent.click(within(panel).getByRole('button', { name: 'Refresh' }));
 
-    expect(await screen.findByRole('table')).toBeTruthy();
-    expect(screen.queryByRole('alert')).toBeNull();
+    expect(await screen.findByRole('table', { name: 'Rows per table' })).toBeTruthy();
+    expect(within(panel).queryByRole('alert')).toBeNull();
     expect(backend.calls.dbInfo).toBe(2);
   });
 
@@ -140,7 +160,7 @@ describe('database panel on the Health screen', () => {
     });
     const { container } = render(App, { backend, initialScreen: 'health' });
 
-    await screen.findByRole('table');
+    await screen.findByRole('table', { name: 'Rows per table' });
     expect(container.querySelector('img[src="x"]')).toBeNull();
     expect(screen.getAllByText(hostile)).toHaveLength(2);
   });
@@ -154,8 +174,7 @@ describe('browser preview', () => {
   });
 
   it('shows no sample-data note when the desktop backend answers', () => {
-    const desktop = { kind: 'tauri' as const, dbInfo: () => new FakeBackend().dbInfo() };
-    render(App, { backend: desktop });
+    render(App, { backend: new FakeBackend({ kind: 'tauri' }) });
 
     expect(screen.queryByRole('note')).toBeNull();
   });

@@ -31,3 +31,62 @@ describe('FakeBackend', () => {
     expect(backend.calls.dbInfo).toBe(2);
   });
 });
+
+describe('FakeBackend customers', () => {
+  it('pages, sorts and searches the customer list like the desktop does', async () => {
+    const backend = new FakeBackend({ customers: 1_000 });
+
+    const page = await backend.listCustomers({ search: null, sort: 'visits', descending: true, offset: 100, limit: 50 });
+    expect(page.total).toBe(1_000);
+    expect(page.offset).toBe(100);
+    expect(page.rows).toHaveLength(50);
+    const visits = page.rows.map((row) => row.visits);
+    expect(visits).toEqual([...visits].sort((a, b) => b - a));
+
+    const found = await backend.listCustomers({ search: 'example.com', sort: 'name', descending: false, offset: 0, limit: 10 });
+    expect(found.total).toBeLessThan(1_000);
+    expect(found.rows.every((row) => row.email?.includes('example.com'))).toBe(true);
+    expect(backend.argsOf('listCustomers')).toHaveLength(2);
+  });
+
+  it('rejects an unknown customer with a not-found code', async () => {
+    await expect(new FakeBackend({ customers: 2 }).customerDetail('nope')).rejects.toMatchObject({ code: 'customer_not_found' });
+  });
+});
+
+describe('FakeBackend events and match review', () => {
+  it('sends job progress to subscribers until they unsubscribe', async () => {
+    const backend = new FakeBackend();
+    const seen: string[] = [];
+    const stop = backend.onJobProgress((status) => seen.push(status.state));
+
+    const started = await backend.startDemo();
+    backend.emitJobProgress({ ...started, state: 'finished' });
+    stop();
+    backend.emitJobProgress({ ...started, state: 'failed' });
+
+    expect(started).toMatchObject({ kind: 'demo', state: 'running' });
+    expect(seen).toEqual(['finished']);
+    await expect(backend.jobStatus()).resolves.toMatchObject({ state: 'failed' });
+  });
+
+  it('keeps upload counts in step with decisions, bulk accepts and undo', async () => {
+    const backend = new FakeBackend();
+    const upload = await backend.uploadSpreadsheet('/tmp/clients.csv');
+    const candidates = await backend.candidates(upload.id);
+    expect(upload).toMatchObject({ file_name: 'clients.csv', accepted: 0, to_review: 9 });
+
+    await backend.decideCandidate(candidates[8]?.id ?? '', 'reject');
+    expect(await backend.acceptAbove(upload.id, 0.9)).toBe(3);
+    const [after] = await backend.uploads();
+    expect(after).toMatchObject({ accepted: 3, rejected: 1, to_review: 5 });
+
+    await backend.undoUpload(upload.id);
+    const [undone] = await backend.uploads();
+    expect(undone).toMatchObject({ undone: true, accepted: 0, rejected: 0 });
+  });
+
+  it('refuses a file that is not a spreadsheet', async () => {
+    await expect(new FakeBackend().uploadSpreadsheet('/tmp/cat.png')).rejects.toMatchObject({ code: 'unsupported_file' });
+  });
+});

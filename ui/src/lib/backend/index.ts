@@ -6,9 +6,9 @@ import type { Backend } from './backend';
 import { FakeBackend } from './fake';
 import { TauriBackend } from './tauri';
 
-export type { Backend, BackendKind } from './backend';
+export type { Backend, BackendKind, Unlisten } from './backend';
 export { BackendError } from './error';
-export type { DbInfo, TableCount } from './types';
+export type * from './types';
 
 /** True when the page runs inside a Tauri webview (Tauri injects `__TAURI_INTERNALS__`). */
 export function isTauri(scope: object = globalThis): boolean {
@@ -16,5 +16,5 @@ export function isTauri(scope: object = globalThis): boolean {
 }
 
 export function selectBackend(scope: object = globalThis): Backend {
-  return isTauri(scope) ? new TauriBackend() : new FakeBackend();
+  return isTauri(scope) ? new TauriBackend() : new FakeBackend({ animateJobs: true });
 }

@@ -1,0 +1,134 @@
+/**
+ * The spreadsheet being reviewed, shared by the app (which uploads dropped files) and the
+ * Match review screen. Every action goes through the backend and then shows what it returned.
+ */
+import type {
+  Backend,
+  BackendError,
+  CandidateDecision,
+  ColumnMapping,
+  MatchCandidate,
+  UploadSummary,
+} from '../backend';
+import { toBackendError } from '../backend/error';
+
+/** File types the enrichment import reads (the same list as the desktop file dialog). */
+export const SPREADSHEET = /\.(csv|tsv|txt|xlsx|xlsm|xls|xlsb|ods)$/i;
+
+export class MatchSession {
+  upload: UploadSummary | null = $state(null);
+  candidates: MatchCandidate[] = $state([]);
+  /** What is happening right now, in words, or null when idle. */
+  busy: string | null = $state(null);
+  error: BackendError | null = $state(null);
+  /** One line about the last thing done, e.g. "Accepted 3 matches". */
+  notice: string | null = $state(null);
+
+  readonly #backend: Backend;
+
+  constructor(backend: Backend) {
+    this.#backend = backend;
+  }
+
+  async #run(busy: string, work: () => Promise<void>): Promise<void> {
+    this.busy = busy;
+    this.error = null;
+    try {
+      await work();
+    } catch (raw) {
+      this.error = toBackendError(raw);
+    } finally {
+      this.busy = null;
+    }
+  }
+
+  /** Opens the file picker and uploads the chosen file. */
+  async pick(): Promise<void> {
+    this.error = null;
+    let path: string | null;
+    try {
+      path = await this.#backend.pickSpreadsheet();
+    } catch (raw) {
+      this.error = toBackendError(raw);
+      return;
+    }
+    if (path !== null) await this.uploadPath(path);
+  }
+
+  /** Uploads the first spreadsheet among dropped paths, or says why nothing happened. */
+  async dropped(paths: string[]): Promise<void> {
+    const sheet = paths.find((path) => SPREADSHEET.test(path));
+    if (sheet === undefined) {
+      this.notice = `Keeper reads CSV and Excel files; ${paths.length === 1 ? 'that file is' : 'those files are'} not one.`;
+      return;
+    }
+    await this.uploadPath(sheet);
+  }
+
+  async uploadPath(path: string): Promise<void> {
+    const name = path.split(/[\\/]/).pop() ?? path;
+    this.notice = null;
+    await this.#run(`Reading ${name}…`, async () => {
+      const upload = await this.#backend.uploadSpreadsheet(path);
+      this.upload = upload;
+      this.candidates = await this.#backend.candidates(upload.id);
+    });
+  }
+
+  async saveMapping(mapping: ColumnMapping[]): Promise<void> {
+    const upload = this.upload;
+    if (!upload) return;
+    await this.#run('Matching again with the new columns…', async () => {
+      // Send plain data, not the reactive proxies the mapping may be built from.
+      this.upload = await this.#backend.updateMapping(upload.id, $state.snapshot(mapping));
+      this.candidates = await this.#backend.candidates(upload.id);
+    });
+  }
+
+  #replace(candidate: MatchCandidate): void {
+    this.candidates = this.candidates.map((entry) => (entry.id === candidate.id ? candidate : entry));
+  }
+
+  async #refreshSummary(): Promise<void> {
+    const id = this.upload?.id;
+    if (id === undefined) return;
+    const found = (await this.#backend.uploads()).find((entry) => entry.id === id);
+    if (found) this.upload = found;
+  }
+
+  async decide(candidateId: string, decision: CandidateDecision): Promise<void> {
+    await this.#run('Saving…', async () => {
+      this.#replace(await this.#backend.decideCandidate(candidateId, decision));
+      await this.#refreshSummary();
+    });
+  }
+
+  async undoCandidate(candidateId: string): Promise<void> {
+    await this.#run('Undoing…', async () => {
+      this.#replace(await this.#backend.undoCandidate(candidateId));
+      await this.#refreshSummary();
+    });
+  }
+
+  async acceptAbove(threshold: number): Promise<void> {
+    const upload = this.upload;
+    if (!upload) return;
+    await this.#run('Accepting…', async () => {
+      const accepted = await this.#backend.acceptAbove(upload.id, threshold);
+      this.notice = `Accepted ${accepted} ${accepted === 1 ? 'match' : 'matches'} scoring ${threshold} or more.`;
+      this.candidates = await this.#backend.candidates(upload.id);
+      await this.#refreshSummary();
+    });
+  }
+
+  async undoUpload(): Promise<void> {
+    const upload = this.upload;
+    if (!upload) return;
+    await this.#run('Undoing the whole upload…', async () => {
+      await this.#backend.undoUpload(upload.id);
+      this.notice = `Undid everything ${upload.file_name} changed.`;
+      this.candidates = await this.#backend.candidates(upload.id);
+      await this.#refreshSummary();
+    });
+  }
+}

@@ -1,0 +1,265 @@
+/**
+ * Tests of spreadsheet match review against the fake backend: choosing or dropping a file,
+ * the editable column mapping, candidates grouped by band with fields side by side,
+ * decisions by button and by key, bulk accept above a threshold, and undo.
+ */
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import App from '../App.svelte';
+import { BackendError, type ColumnMapping } from '../lib/backend';
+import { FakeBackend } from '../lib/backend/fake';
+
+beforeEach(() => {
+  // jsdom cannot draw on a canvas (Insights' charts); say so quietly instead of logging.
+  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
+});
+
+async function openUpload(backend = new FakeBackend()): Promise<FakeBackend> {
+  render(App, { backend, initialScreen: 'match-review' });
+  await fireEvent.click(screen.getByTestId('choose-file'));
+  await screen.findAllByTestId('candidate');
+  return backend;
+}
+
+function candidateStates(): (string | null)[] {
+  return screen.getAllByTestId('candidate').map((element) => element.getAttribute('data-state'));
+}
+
+function selectedId(): string | null | undefined {
+  return screen.getAllByTestId('candidate').find((element) => element.getAttribute('aria-current') === 'true')?.getAttribute('data-candidate-id');
+}
+
+async function press(key: string, target: Element | Window = window): Promise<void> {
+  await fireEvent.keyDown(target, { key });
+}
+
+describe('choosing a spreadsheet', () => {
+  it('uploads the picked file and shows its summary, columns and candidates by band', async () => {
+    const backend = await openUpload();
+
+    expect(backend.calls.pickSpreadsheet).toBe(1);
+    expect(backend.argsOf('uploadSpreadsheet')).toEqual([['/home/owner/clients.xlsx']]);
+    const summary = screen.getByTestId('upload-summary');
+    expect(within(summary).getByRole('heading', { name: 'clients.xlsx' })).toBeTruthy();
+    expect(summary.textContent).toContain('9 to review');
+    expect(screen.getAllByTestId('mapping-row')).toHaveLength(6);
+    expect(screen.getByRole('heading', { name: /Likely the same person \(3\)/ })).toBeTruthy();
+    expect(screen.getByRole('heading', { name: /Needs your eye \(3\)/ })).toBeTruthy();
+    expect(screen.getByRole('heading', { name: /Probably someone else \(3\)/ })).toBeTruthy();
+  });
+
+  it('shows the sheet and Square side by side with each field’s outcome and weight', async () => {
+    await openUpload();
+
+    const first = screen.getAllByTestId('candidate')[0] as HTMLElement;
+    const rows = within(first).getAllByRole('row').slice(1).map((row) =>
+      Array.from(row.querySelectorAll('th, td')).map((cell) => cell.textContent.trim()),
+    );
+    expect(rows[1]).toEqual(['Email', expect.stringContaining('@example.com'), expect.stringContaining('@example.com'), 'agree', '+6.3']);
+    expect(rows[2]?.[3]).toBe('missing');
+    expect(first.textContent).toContain('score 0.97');
+  });
+
+  it('does nothing when the picker is cancelled', async () => {
+    const backend = new FakeBackend({ pickedFile: null });
+    render(App, { backend, initialScreen: 'match-review' });
+
+    await fireEvent.click(screen.getByTestId('choose-file'));
+
+    await waitFor(() => {
+      expect(backend.calls.pickSpreadsheet).toBe(1);
+    });
+    expect(backend.calls.uploadSpreadsheet).toBe(0);
+    expect(screen.queryByTestId('upload-summary')).toBeNull();
+  });
+
+  it('shows the error and its code when the file cannot be read', async () => {
+    const backend = new FakeBackend({ pickedFile: '/home/owner/photo.png' });
+    render(App, { backend, initialScreen: 'match-review' });
+
+    await fireEvent.click(screen.getByTestId('choose-file'));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Keeper reads CSV and Excel files');
+    expect(within(alert).getByText('unsupported_file').tagName).toBe('CODE');
+  });
+});
+
+describe('dropping a file on the window', () => {
+  it('opens match review from any screen and uploads the dropped spreadsheet', async () => {
+    const backend = new FakeBackend();
+    render(App, { backend, initialScreen: 'insights' });
+    await waitFor(() => {
+      expect(backend.calls.onFileDropped).toBe(1);
+    });
+
+    backend.dropFiles(['/tmp/readme.pdf', '/tmp/Old clients.csv']);
+
+    await screen.findByRole('heading', { level: 1, name: 'Match review' });
+    await screen.findAllByTestId('candidate');
+    expect(backend.argsOf('uploadSpreadsheet')).toEqual([['/tmp/Old clients.csv']]);
+  });
+
+  it('explains when the dropped file is not a spreadsheet', async () => {
+    const backend = new FakeBackend();
+    render(App, { backend });
+    await waitFor(() => {
+      expect(backend.calls.onFileDropped).toBe(1);
+    });
+
+    backend.dropFiles(['/tmp/photo.jpg']);
+
+    expect((await screen.findByTestId('match-notice')).textContent).toContain('Keeper reads CSV and Excel files');
+    expect(backend.calls.uploadSpreadsheet).toBe(0);
+  });
+});
+
+describe('column mapping', () => {
+  it('sends the whole mapping with the changed field and matches again', async () => {
+    const backend = await openUpload();
+
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Field for column DOB' }), { target: { value: '' } });
+
+    await waitFor(() => {
+      expect(backend.calls.updateMapping).toBe(1);
+    });
+    const [uploadId, mapping] = backend.argsOf('updateMapping')[0] as [string, ColumnMapping[]];
+    expect(uploadId).toBe('sample-upload-1');
+    expect(mapping.map((column) => [column.column, column.field])).toEqual([
+      ['Client name', 'full_name'],
+      ['E-mail', 'email'],
+      ['Mobile', 'phone'],
+      ['DOB', null],
+      ['Notes', 'notes'],
+      ['Card #', null],
+    ]);
+    await waitFor(() => {
+      expect(backend.calls.candidates).toBe(2);
+    });
+  });
+});
+
+describe('decisions', () => {
+  it('accepts, rejects and skips with the buttons', async () => {
+    const backend = await openUpload();
+
+    await fireEvent.click(within(screen.getAllByTestId('candidate')[0] as HTMLElement).getByTestId('accept'));
+    await waitFor(() => {
+      expect(candidateStates()[0]).toBe('accepted');
+    });
+    await fireEvent.click(within(screen.getAllByTestId('candidate')[3] as HTMLElement).getByTestId('reject'));
+    await waitFor(() => {
+      expect(candidateStates()[3]).toBe('rejected');
+    });
+    await fireEvent.click(within(screen.getAllByTestId('candidate')[4] as HTMLElement).getByTestId('skip'));
+    await waitFor(() => {
+      expect(candidateStates()[4]).toBe('skipped');
+    });
+
+    expect(backend.argsOf('decideCandidate')).toEqual([
+      ['sample-upload-1-c1', 'accept'],
+      ['sample-upload-1-c4', 'reject'],
+      ['sample-upload-1-c5', 'skip'],
+    ]);
+    expect(screen.getByTestId('upload-summary').textContent).toContain('1 accepted');
+  });
+
+  it('moves with j / k and the arrows, and decides with a / r / s', async () => {
+    const backend = await openUpload();
+    expect(selectedId()).toBe('sample-upload-1-c1');
+
+    await press('a');
+    await waitFor(() => {
+      expect(candidateStates()[0]).toBe('accepted');
+    });
+    expect(selectedId()).toBe('sample-upload-1-c2');
+
+    await press('j');
+    expect(selectedId()).toBe('sample-upload-1-c3');
+    await press('ArrowDown');
+    expect(selectedId()).toBe('sample-upload-1-c4');
+    await press('k');
+    await press('ArrowUp');
+    expect(selectedId()).toBe('sample-upload-1-c2');
+
+    await press('r');
+    await waitFor(() => {
+      expect(candidateStates()[1]).toBe('rejected');
+    });
+    await press('s');
+    await waitFor(() => {
+      expect(candidateStates()[2]).toBe('skipped');
+    });
+    expect(selectedId()).toBe('sample-upload-1-c4');
+
+    expect(backend.argsOf('decideCandidate')).toEqual([
+      ['sample-upload-1-c1', 'accept'],
+      ['sample-upload-1-c2', 'reject'],
+      ['sample-upload-1-c3', 'skip'],
+    ]);
+  });
+
+  it('undoes the selected decision with u', async () => {
+    const backend = await openUpload();
+    await press('a');
+    await waitFor(() => {
+      expect(candidateStates()[0]).toBe('accepted');
+    });
+
+    await press('k');
+    await press('u');
+
+    await waitFor(() => {
+      expect(candidateStates()[0]).toBe('pending');
+    });
+    expect(backend.argsOf('undoCandidate')).toEqual([['sample-upload-1-c1']]);
+  });
+
+  it('ignores the shortcut keys while typing in a field', async () => {
+    const backend = await openUpload();
+
+    await press('a', screen.getByTestId('threshold'));
+
+    expect(backend.calls.decideCandidate).toBe(0);
+  });
+
+  it('accepts every pending candidate above the threshold at once', async () => {
+    const backend = await openUpload();
+    await fireEvent.input(screen.getByTestId('threshold'), { target: { value: '0.6' } });
+
+    await fireEvent.click(screen.getByTestId('accept-above'));
+
+    expect((await screen.findByTestId('match-notice')).textContent).toBe('Accepted 5 matches scoring 0.6 or more.');
+    expect(backend.argsOf('acceptAbove')).toEqual([['sample-upload-1', 0.6]]);
+    expect(candidateStates().filter((state) => state === 'accepted')).toHaveLength(5);
+    expect(screen.getByTestId('upload-summary').textContent).toContain('5 accepted');
+  });
+
+  it('undoes one candidate with its button and the whole upload with another', async () => {
+    const backend = await openUpload();
+    await fireEvent.click(within(screen.getAllByTestId('candidate')[0] as HTMLElement).getByTestId('accept'));
+    const undo = await within(screen.getAllByTestId('candidate')[0] as HTMLElement).findByTestId('undo-candidate');
+
+    await fireEvent.click(undo);
+    await waitFor(() => {
+      expect(candidateStates()[0]).toBe('pending');
+    });
+    expect(backend.argsOf('undoCandidate')).toEqual([['sample-upload-1-c1']]);
+
+    await fireEvent.click(screen.getByTestId('undo-upload'));
+    expect(await screen.findByText('This upload was undone: nothing from it is kept.')).toBeTruthy();
+    expect(backend.argsOf('undoUpload')).toEqual([['sample-upload-1']]);
+    expect(screen.getByTestId<HTMLButtonElement>('undo-upload').disabled).toBe(true);
+  });
+
+  it('shows a failed decision with its code', async () => {
+    const backend = await openUpload();
+    backend.setFailure(new BackendError('candidate_conflict', 'That row was decided in another window.'));
+
+    await press('a');
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('That row was decided in another window.');
+    expect(within(alert).getByText('candidate_conflict').tagName).toBe('CODE');
+  });
+});

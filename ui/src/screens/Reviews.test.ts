@@ -1,0 +1,63 @@
+/**
+ * Tests of the Reviews screen against the fake backend: stars, sentiment, mentions, the
+ * urgent badge with its reason, errors with their code, and review text rendered as text.
+ */
+import { render, screen, within } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import { BackendError, type ReviewEntry } from '../lib/backend';
+import { FakeBackend } from '../lib/backend/fake';
+import { SAMPLE_REVIEWS } from '../lib/backend/sample';
+import Reviews from './Reviews.svelte';
+
+describe('reviews', () => {
+  it('shows each review with its stars, sentiment and mentions', async () => {
+    render(Reviews, { backend: new FakeBackend() });
+
+    const reviews = await screen.findAllByTestId('review');
+    expect(reviews).toHaveLength(3);
+    const happy = reviews[1] as HTMLElement;
+    expect(within(happy).getByRole('img', { name: '5 out of 5 stars' })).toBeTruthy();
+    expect(within(happy).getByTestId('sentiment').textContent).toBe('positive (0.92)');
+    expect(within(happy).getAllByTestId('mention').map((mention) => mention.textContent.trim())).toEqual([
+      'Staff: Mia Torres',
+      'Service: Cut & blow-dry',
+    ]);
+    expect(within(happy).queryByTestId('urgent')).toBeNull();
+    expect(within(reviews[2] as HTMLElement).getByText('no rating')).toBeTruthy();
+  });
+
+  it('flags an urgent review with the reason and counts urgent reviews', async () => {
+    render(Reviews, { backend: new FakeBackend() });
+
+    const angry = (await screen.findAllByTestId('review'))[0] as HTMLElement;
+    expect(within(angry).getByTestId('urgent').textContent).toBe('Urgent');
+    expect(angry.textContent).toContain('Why urgent: One star, says they will not return, posted today.');
+    expect(within(angry).getByRole('img', { name: '1 out of 5 stars' })).toBeTruthy();
+    expect(within(angry).getByTestId('sentiment').textContent).toBe('negative (-0.85)');
+    expect(screen.getByTestId('urgent-count').textContent).toContain('1 review needs an answer soon.');
+  });
+
+  it('renders review text full of markup as plain text', async () => {
+    const hostile = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+    const review: ReviewEntry = { ...(SAMPLE_REVIEWS[2] as ReviewEntry), text: hostile, author: hostile };
+    const { container } = render(Reviews, { backend: new FakeBackend({ reviews: [review] }) });
+
+    const shown = (await screen.findAllByTestId('review'))[0] as HTMLElement;
+    expect(within(shown).getAllByText(hostile)).toHaveLength(2);
+    expect(container.querySelector('img, script')).toBeNull();
+  });
+
+  it('says so when there are no reviews', async () => {
+    render(Reviews, { backend: new FakeBackend({ reviews: [] }) });
+
+    expect(await screen.findByText(/No reviews yet/)).toBeTruthy();
+  });
+
+  it('shows the error and its code when reviews cannot be read', async () => {
+    render(Reviews, { backend: new FakeBackend({ failWith: new BackendError('store_locked', 'database is locked') }) });
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Could not load reviews: database is locked');
+    expect(within(alert).getByText('store_locked').tagName).toBe('CODE');
+  });
+});
