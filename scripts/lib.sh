@@ -38,3 +38,12 @@ npm_ensure() {
 }
 
 step() { echo; echo "==> $*" >&2; }
+
+# ensure_tauri_driver: the WebDriver bridge for the end-to-end tests of the real window.
+# It is built from crates.io (no prebuilt download) into ~/.cargo/bin, once per machine.
+ensure_tauri_driver() {
+  if ! command -v tauri-driver >/dev/null 2>&1; then
+    echo "==> cargo install tauri-driver 2.1.0" >&2
+    cargo install tauri-driver --locked --version 2.1.0
+  fi
+}

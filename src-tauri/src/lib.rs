@@ -4,13 +4,22 @@
 mod commands;
 mod tray;
 
+use keeper_api::app::App;
+use keeper_api::views::{JobState, JobStatus};
 use std::path::PathBuf;
-use tauri::{Manager, WindowEvent};
+use std::sync::Arc;
+use tauri::{AppHandle, DragDropEvent, Emitter, Manager, WindowEvent};
+use tauri_plugin_notification::NotificationExt;
+
+/// The event carrying a `JobStatus` snapshot to the UI.
+pub const JOB_PROGRESS_EVENT: &str = "job-progress";
+/// The event carrying the paths of spreadsheets dropped on the window.
+pub const FILE_DROPPED_EVENT: &str = "file-dropped";
 
 /// State shared by the IPC commands.
 pub struct AppState {
-    /// The database file (`KEEPER_DB` overrides the OS app-data default).
-    pub db_path: Result<PathBuf, keeper_api::ApiError>,
+    /// Keeper's core for this database; `Err` when no database path could be found.
+    pub app: Result<Arc<App>, keeper_api::ApiError>,
 }
 
 pub fn run() {
@@ -20,27 +29,97 @@ pub fn run() {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
-    let given = std::env::var_os("KEEPER_DB").map(PathBuf::from);
-    let state = AppState {
-        db_path: keeper_api::db::resolve_db_path(given.as_deref()),
-    };
     tauri::Builder::default()
+        // First, so a second launch only brings the running Keeper to the front.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tray::show_main(app);
+        }))
         .plugin(tauri_plugin_opener::init())
-        .manage(state)
-        .invoke_handler(tauri::generate_handler![commands::db_info])
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
+        .invoke_handler(tauri::generate_handler![
+            commands::db_info,
+            commands::job_status,
+            commands::start_demo,
+            commands::connect_square,
+            commands::sync_now,
+            commands::list_customers,
+            commands::customer_detail,
+            commands::list_tasks,
+            commands::update_task,
+            commands::business_summary,
+            commands::list_reviews,
+            commands::pick_spreadsheet,
+            commands::upload_spreadsheet,
+            commands::list_uploads,
+            commands::update_mapping,
+            commands::match_candidates,
+            commands::decide_candidate,
+            commands::accept_above,
+            commands::undo_upload,
+            commands::undo_candidate,
+            commands::health_report,
+        ])
         .setup(|app| {
+            let handle = app.handle().clone();
+            let given = std::env::var_os("KEEPER_DB").map(PathBuf::from);
+            // The packaged app carries the model and ONNX Runtime as resources; a development
+            // build uses the provisioning cache (KEEPER_MODEL_DIR or its default).
+            let bundled = app
+                .path()
+                .resource_dir()
+                .ok()
+                .filter(|dir| dir.join("model").join("model.onnx").is_file());
+            let core = keeper_api::db::resolve_db_path(given.as_deref()).and_then(|db| {
+                let listener = handle.clone();
+                App::new(
+                    db,
+                    bundled.as_deref(),
+                    Box::new(move |status: &JobStatus| on_job_status(&listener, status)),
+                )
+                .map(Arc::new)
+            });
+            if let Err(e) = &core {
+                tracing::error!(code = %e.code, error = %e, "Keeper cannot open its database");
+            }
+            app.manage(AppState { app: core });
             tray::build(app.handle())?;
             Ok(())
         })
-        .on_window_event(|window, event| {
+        .on_window_event(|window, event| match event {
             // Closing the window keeps Keeper running in the tray; "Quit" ends it.
-            if let WindowEvent::CloseRequested { api, .. } = event
-                && window.app_handle().tray_by_id(tray::TRAY_ID).is_some()
+            WindowEvent::CloseRequested { api, .. }
+                if window.app_handle().tray_by_id(tray::TRAY_ID).is_some() =>
             {
                 api.prevent_close();
                 let _ = window.hide();
             }
+            WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) => {
+                let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                tracing::info!(count = paths.len(), "files dropped on the window");
+                let _ = window.emit(FILE_DROPPED_EVENT, paths);
+            }
+            _ => {}
         })
         .run(tauri::generate_context!())
         .expect("Keeper could not start its window");
+}
+
+/// Every job snapshot goes to the UI; the tray tooltip follows; a finished or failed job
+/// also raises a desktop notification (the window may be closed to the tray).
+fn on_job_status(app: &AppHandle, status: &JobStatus) {
+    let _ = app.emit(JOB_PROGRESS_EVENT, status);
+    tray::set_status(app, status);
+    let title = match status.state {
+        JobState::Finished => "Keeper is up to date",
+        JobState::Failed => "Keeper stopped",
+        _ => return,
+    };
+    let body = match status.state {
+        JobState::Failed => status.error.clone().unwrap_or_default(),
+        _ => status.summary.last().cloned().unwrap_or_default(),
+    };
+    if let Err(e) = app.notification().builder().title(title).body(body).show() {
+        tracing::warn!(error = %e, "could not show a desktop notification");
+    }
 }

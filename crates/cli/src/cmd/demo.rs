@@ -49,7 +49,7 @@ pub fn run(args: DemoArgs, db: Option<PathBuf>) -> anyhow::Result<()> {
             last_stream = s.stream;
         }
         eprint!(
-            "\r  importing {:<14} {:>5} pages {:>8} objects",
+            "\r  {:<14} {:>5} pages {:>8} objects",
             s.stream, s.pages, s.objects
         );
         let _ = std::io::stderr().flush();
@@ -93,6 +93,21 @@ pub fn run(args: DemoArgs, db: Option<PathBuf>) -> anyhow::Result<()> {
             s.elapsed.as_millis()
         );
     }
+    println!();
+    println!(
+        "a day later: synced in {} ms ({} objects changed)",
+        report.sync_ms,
+        report.sync.streams.values().map(|s| s.objects).sum::<i64>()
+    );
+    println!();
+    println!("reviews ({} ms)", report.reviews_ms);
+    println!("{}", report.reviews);
+    println!();
+    println!("insights ({} ms)", report.insights_ms);
+    println!("{}", report.insights);
+    println!();
+    println!("search ({} ms)", report.search_ms);
+    println!("{}", report.search);
     println!();
     println!(
         "held by the simulator (read in full): {}",

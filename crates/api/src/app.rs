@@ -1,0 +1,890 @@
+//! Keeper as the desktop app runs it: one database, one background job at a time (the demo,
+//! an import, a sync), the embedding model loaded once, and the answers of every screen in
+//! the UI's shapes (`views`). The Tauri shell holds one [`App`] and maps each IPC command to
+//! one method here, so everything the window does is testable without a window.
+
+use crate::jobs::{JobHandle, Jobs, Listener};
+use crate::search::SearchService;
+use crate::views::*;
+use crate::{ApiError, Result};
+use chrono::{DateTime, SecondsFormat, Utc};
+use keeper_enrich::db::Verdict;
+use keeper_import::Progress;
+use keeper_sim::{Profile, SimConfig, SimHandle, Simulator, Ts};
+use keeper_square::client::{Environment, SystemClock};
+use keeper_square::oauth::{ConnectConfig, connect};
+use keeper_store::{DbInfo, Store};
+use rand::SeedableRng;
+use rusqlite::OptionalExtension;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Where the data for "Sync now" comes from.
+enum Session {
+    /// The built-in demo merchant: the simulator keeps running until the app quits.
+    Demo {
+        sim: SimHandle,
+        access: crate::import::SquareAccess,
+    },
+}
+
+/// The app's core.
+pub struct App {
+    db: PathBuf,
+    jobs: Jobs,
+    search: Arc<Mutex<SearchService>>,
+    session: Arc<Mutex<Option<Session>>>,
+    /// Long-lived servers (the demo simulator) run here, not on a job's own runtime.
+    servers: Arc<tokio::runtime::Runtime>,
+    /// Where each upload of this session came from, to re-read it with a corrected mapping.
+    upload_paths: Mutex<HashMap<i64, PathBuf>>,
+}
+
+fn now() -> DateTime<Utc> {
+    Utc::now()
+}
+
+fn now_text() -> String {
+    now().to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn err(code: &str, message: impl std::fmt::Display) -> ApiError {
+    ApiError {
+        code: code.to_owned(),
+        message: message.to_string(),
+    }
+}
+
+fn db_err(e: rusqlite::Error) -> ApiError {
+    ApiError::from(keeper_store::Error::from(e))
+}
+
+/// The demo merchant's size: `KEEPER_DEMO_PROFILE` (small, salon, large), salon by default.
+pub fn demo_profile() -> Profile {
+    match std::env::var("KEEPER_DEMO_PROFILE").as_deref() {
+        Ok("small") => Profile::Small,
+        Ok("large") => Profile::Large,
+        _ => Profile::Salon,
+    }
+}
+
+fn stream_view(p: &Progress) -> StreamProgress {
+    StreamProgress {
+        stream: p.stream.to_owned(),
+        state: if p.done {
+            JobState::Finished
+        } else {
+            JobState::Running
+        },
+        pages: p.pages as u32,
+        objects: p.objects as u32,
+        percent: Some(p.percent),
+        eta_seconds: p.eta_secs,
+        error: None,
+    }
+}
+
+impl App {
+    /// The app for the database at `db`; `listener` receives every job status (the shell
+    /// turns them into events) and `model_dir` is where the bundled model is (None: the
+    /// provisioning cache, or keyword search only).
+    pub fn new(db: PathBuf, model_dir: Option<&Path>, listener: Box<Listener>) -> Result<App> {
+        // Open (create, migrate) the database now, so a problem shows at start.
+        Store::open(&db)?;
+        let search = SearchService::new(model_dir);
+        let status = search.status();
+        if status.enabled {
+            tracing::info!("semantic search: on");
+        } else {
+            tracing::warn!(reason = ?status.reason, "semantic search: off");
+        }
+        let servers = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("keeper-servers")
+            .enable_all()
+            .build()
+            .map_err(|e| {
+                err(
+                    "internal",
+                    format!("could not start the app's runtime: {e}"),
+                )
+            })?;
+        Ok(App {
+            db,
+            jobs: Jobs::new(listener),
+            search: Arc::new(Mutex::new(search)),
+            session: Arc::new(Mutex::new(None)),
+            servers: Arc::new(servers),
+            upload_paths: Mutex::new(HashMap::new()),
+        })
+    }
+
+    pub fn db_path(&self) -> &Path {
+        &self.db
+    }
+
+    pub fn db_info(&self) -> Result<DbInfo> {
+        crate::db::db_info(&self.db)
+    }
+
+    pub fn job_status(&self) -> JobStatus {
+        self.jobs.status()
+    }
+
+    /// "Try with demo data": starts the demo merchant's simulator, connects to it through the
+    /// real OAuth flow (Keeper plays the browser: the simulator's consent is no real consent),
+    /// imports twelve months, analyses, reads its reviews and embeds the customer context.
+    pub fn start_demo(&self) -> Result<JobStatus> {
+        let db = self.db.clone();
+        let servers = self.servers.clone();
+        let session = self.session.clone();
+        let search = self.search.clone();
+        self.jobs
+            .start(JobKind::Demo, now_text(), now_text, move |h| async move {
+                let started = now();
+                h.stage("Starting the demo merchant");
+                let profile = demo_profile();
+                let seed = 7;
+                let sim = servers
+                    .spawn(Simulator::start(SimConfig::new(
+                        profile,
+                        seed,
+                        Ts(started.timestamp_millis()),
+                    )))
+                    .await
+                    .map_err(|e| err("simulator_failed", e))?
+                    .map_err(|e| err("simulator_failed", e))?;
+                h.stage("Connecting to the demo merchant (OAuth with PKCE)");
+                let mut config = ConnectConfig::new(
+                    Environment::Custom(sim.base_url().to_owned()),
+                    sim.client_id(),
+                );
+                config.timeout = Duration::from_secs(30);
+                let mut rng = rand_chacha::ChaCha20Rng::from_os_rng();
+                let tokens = connect(
+                    &config,
+                    &*crate::demo::headless_browser(),
+                    &mut rng,
+                    &SystemClock::new(),
+                )
+                .await
+                .map_err(|e| err(e.code(), e))?;
+                let access = crate::import::SquareAccess {
+                    base_url: Some(sim.base_url().to_owned()),
+                    access_token: tokens.access_token.expose().to_owned(),
+                };
+                h.summary(format!(
+                    "Connected to the demo merchant {} (tokens kept in memory: simulator tokens are no secret)",
+                    tokens.merchant_id
+                ));
+                h.stage("Importing the last 12 months");
+                let t = Instant::now();
+                let report = crate::import::import(&access, &db, 12, started, &mut |p| {
+                    h.stream(stream_view(p))
+                })
+                .await?;
+                let objects: i64 = report.streams.values().map(|s| s.objects).sum();
+                h.summary(format!(
+                    "Imported {objects} objects in {:.0} s",
+                    t.elapsed().as_secs_f64()
+                ));
+                analyse_and_embed(&h, &db, &search, started)?;
+                h.stage("Reading the demo merchant's Google and Yelp reviews");
+                let world = keeper_reviews::stage::world_of(&sim);
+                let mut store = Store::open(&db)?;
+                let reviews = keeper_reviews::stage::run_stage(&mut store, &world, seed, started)
+                    .await
+                    .map_err(|e| err(e.code(), e))?;
+                keeper_analysis::recompute(&mut store, started)?;
+                h.summary(format!("{reviews}").lines().next().unwrap_or("Reviews read").to_owned());
+                *session.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some(Session::Demo { sim, access });
+                Ok(())
+            })
+    }
+
+    /// "Connect Square": the OAuth flow in the system browser (`open` opens the URL).
+    pub fn connect_square(
+        &self,
+        open: Box<dyn Fn(String) -> std::result::Result<(), String> + Send + Sync>,
+    ) -> Result<JobStatus> {
+        let client_id = std::env::var("KEEPER_SQUARE_APPLICATION_ID").map_err(|_| {
+            err(
+                "square_app_not_configured",
+                "No Square application id is configured (KEEPER_SQUARE_APPLICATION_ID). \
+                 Try the demo data, or set the application id and start Keeper again.",
+            )
+        })?;
+        let db = self.db.clone();
+        self.jobs
+            .start(JobKind::Import, now_text(), now_text, move |h| async move {
+                h.stage("Waiting for you to approve Keeper in your browser");
+                let options = crate::connect::ConnectOptions {
+                    environment: Environment::Production,
+                    client_id,
+                    port: None,
+                    timeout: Duration::from_secs(300),
+                };
+                let opener: Box<keeper_square::oauth::BrowserOpener> =
+                    Box::new(move |url: String| {
+                        let r = open(url);
+                        Box::pin(async move { r })
+                    });
+                let store = Store::open(&db)?;
+                let tokens = keeper_square::control::tokens::KeyringTokenStore::new();
+                let mut rng = rand_chacha::ChaCha20Rng::from_os_rng();
+                let report = crate::connect::connect_square(
+                    &options,
+                    &*opener,
+                    &tokens,
+                    Some(&store),
+                    &mut rng,
+                    &SystemClock::new(),
+                )
+                .await?;
+                h.summary(format!(
+                    "Connected to Square merchant {}",
+                    report.merchant_id
+                ));
+                Ok(())
+            })
+    }
+
+    /// "Sync now" (tray and window): an incremental sync, then analysis and embeddings.
+    pub fn sync_now(&self) -> Result<JobStatus> {
+        let access = match &*self.session.lock().unwrap_or_else(|p| p.into_inner()) {
+            Some(Session::Demo { access, sim }) => {
+                // A day passes at the demo merchant, so the sync has something to find.
+                sim.advance(24 * 3_600_000);
+                access.clone()
+            }
+            None => {
+                return Err(err(
+                    "not_connected",
+                    "Keeper is not connected to Square yet: connect Square or try the demo first.",
+                ));
+            }
+        };
+        let db = self.db.clone();
+        let search = self.search.clone();
+        self.jobs
+            .start(JobKind::Sync, now_text(), now_text, move |h| async move {
+                let started = now();
+                h.stage("Syncing with Square");
+                let t = Instant::now();
+                let report = crate::import::sync(&access, &db, started, false, &mut |p| {
+                    h.stream(stream_view(p))
+                })
+                .await?;
+                let objects: i64 = report.streams.values().map(|s| s.objects).sum();
+                h.summary(format!(
+                    "Synced {objects} changed objects in {:.1} s",
+                    t.elapsed().as_secs_f64()
+                ));
+                analyse_and_embed(&h, &db, &search, started)
+            })
+    }
+
+    pub fn list_customers(&self, query: &CustomerQuery) -> Result<CustomerPage> {
+        let search = query.search.as_deref().map(str::trim).unwrap_or("");
+        if search.len() < 3 {
+            let store = Store::open(&self.db)?;
+            return crate::customers::list(store.conn(), query, None);
+        }
+        let results = self
+            .search
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .search(&self.db, search, 500, &Default::default(), now())?;
+        let ids: Vec<String> = results.hits.into_iter().map(|h| h.customer_id).collect();
+        let store = Store::open(&self.db)?;
+        let mut page = crate::customers::list(store.conn(), query, Some(&ids))?;
+        page.search_mode = if results.semantic_enabled {
+            "hybrid"
+        } else {
+            "text"
+        }
+        .to_owned();
+        page.search_note = results
+            .semantic_off_reason
+            .map(|r| format!("Searching by words only: semantic search is off ({r})."));
+        Ok(page)
+    }
+
+    pub fn customer_detail(&self, id: &str) -> Result<CustomerDetail> {
+        let store = Store::open(&self.db)?;
+        let conn = store.conn();
+        let tasks = self
+            .tasks_where(conn, "t.customer_id = ?1", id, 50)?
+            .into_iter()
+            .collect();
+        let reviews = self
+            .list_reviews()?
+            .into_iter()
+            .filter(|r| r.customer_id.as_deref() == Some(id))
+            .collect();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT e.kind, e.value, u.file_name FROM customer_enrichments e
+                   JOIN uploads u ON u.id = e.upload_id
+                  WHERE e.customer_id = ?1 AND u.undone_at IS NULL AND e.kind IN ('note','tag')
+                  ORDER BY e.id",
+            )
+            .map_err(db_err)?;
+        let notes = stmt
+            .query_map([id], |r| {
+                let kind: String = r.get(0)?;
+                let value: String = r.get(1)?;
+                Ok(NoteEntry {
+                    source: "spreadsheet".to_owned(),
+                    text: if kind == "tag" {
+                        format!("Tag: {value}")
+                    } else {
+                        value
+                    },
+                    origin: r.get(2)?,
+                })
+            })
+            .map_err(db_err)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(db_err)?;
+        crate::customers::detail(conn, id, now(), tasks, reviews, notes)
+    }
+
+    fn tasks_where(
+        &self,
+        conn: &rusqlite::Connection,
+        filter: &str,
+        param: &str,
+        limit: u32,
+    ) -> Result<Vec<TaskEntry>> {
+        let sql = format!(
+            "SELECT t.id, t.customer_id,
+                    TRIM(COALESCE(c.given_name,'') || ' ' || COALESCE(c.family_name,'')),
+                    t.task_type, t.reason, t.value_at_stake, t.state, t.snoozed_until,
+                    t.created_at, t.context
+               FROM tasks t LEFT JOIN customers c ON c.id = t.customer_id
+              WHERE {filter}
+              ORDER BY t.priority, t.value_at_stake DESC, t.id LIMIT {limit}"
+        );
+        let mut stmt = conn.prepare_cached(&sql).map_err(db_err)?;
+        let rows = stmt
+            .query_map([param], |r| {
+                let state: String = r.get(6)?;
+                let name: Option<String> = r.get(2)?;
+                Ok(TaskEntry {
+                    id: r.get::<_, i64>(0)?.to_string(),
+                    customer_id: r.get(1)?,
+                    customer_name: name.filter(|n| !n.is_empty()),
+                    task_type: r.get(3)?,
+                    reason: r.get(4)?,
+                    value_at_stake_cents: r.get(5)?,
+                    state: match state.as_str() {
+                        "done" => TaskState::Done,
+                        "snoozed" => TaskState::Snoozed,
+                        "dismissed" => TaskState::Dismissed,
+                        _ => TaskState::Open,
+                    },
+                    snoozed_until: r.get(7)?,
+                    created_at: r.get(8)?,
+                    context: r.get(9)?,
+                })
+            })
+            .map_err(db_err)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(db_err)?;
+        Ok(rows)
+    }
+
+    /// Today's open tasks, best first (analysis runs first when it has not run today).
+    pub fn list_tasks(&self, limit: u32) -> Result<Vec<TaskEntry>> {
+        let list = crate::insights::tasks(&self.db, now(), limit as usize, false)?;
+        let ids: Vec<String> = list.tasks.iter().map(|t| t.id.to_string()).collect();
+        let store = Store::open(&self.db)?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.extend(self.tasks_where(store.conn(), "t.id = ?1", &id, 1)?);
+        }
+        Ok(out)
+    }
+
+    pub fn update_task(&self, action: &TaskAction) -> Result<TaskEntry> {
+        let id: i64 = action
+            .id
+            .parse()
+            .map_err(|_| err("task_not_found", format!("No task {}", action.id)))?;
+        let change = match action.state {
+            TaskState::Done => crate::insights::TaskChange::Done,
+            TaskState::Dismissed => crate::insights::TaskChange::Dismiss,
+            TaskState::Open => crate::insights::TaskChange::Unsnooze,
+            TaskState::Snoozed => {
+                let until = action
+                    .until
+                    .as_deref()
+                    .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+                    .ok_or_else(|| err("bad_snooze_date", "Snooze needs a date (YYYY-MM-DD)."))?;
+                crate::insights::TaskChange::Snooze {
+                    until: until.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(),
+                }
+            }
+        };
+        crate::insights::change_task(&self.db, id, change, now())?;
+        let store = Store::open(&self.db)?;
+        self.tasks_where(store.conn(), "t.id = ?1", &action.id, 1)?
+            .pop()
+            .ok_or_else(|| err("task_not_found", format!("No task {id}")))
+    }
+
+    pub fn business_summary(&self) -> Result<BusinessSummary> {
+        let store = Store::open(&self.db)?;
+        let conn = store.conn();
+        let summary = keeper_analysis::views::business_summary(conn)?;
+        let staff = keeper_analysis::views::staff_metrics(conn)?;
+        let mut sentiment: HashMap<String, f64> = HashMap::new();
+        let mut stmt = conn
+            .prepare_cached("SELECT team_member_id, mean_sentiment FROM review_staff_sentiment")
+            .map_err(db_err)?;
+        for row in stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<f64>>(1)?))
+            })
+            .map_err(db_err)?
+        {
+            let (id, s) = row.map_err(db_err)?;
+            if let Some(s) = s {
+                sentiment.insert(id, s);
+            }
+        }
+        let mut churn_risk = Vec::new();
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT MIN(CAST(churn_risk * 10 AS INTEGER), 9) AS b, COUNT(*)
+                   FROM customer_metrics WHERE churn_risk IS NOT NULL GROUP BY b ORDER BY b",
+            )
+            .map_err(db_err)?;
+        for row in stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
+            .map_err(db_err)?
+        {
+            let (b, n) = row.map_err(db_err)?;
+            churn_risk.push(Point {
+                label: format!("{}–{}%", b * 10, b * 10 + 10),
+                value: n as f64,
+            });
+        }
+        let staff = staff
+            .into_iter()
+            .map(|s| StaffRow {
+                review_sentiment: sentiment.get(&s.team_member_id).copied(),
+                name: s.name.unwrap_or_else(|| s.team_member_id.clone()),
+                id: s.team_member_id,
+                retention: s.retention_rate,
+                rebooking_rate: s.rebooking_rate,
+                second_visit_rate: s.second_visit_conversion,
+                revenue_cents: s.revenue_12m,
+            })
+            .collect();
+        let currency = crate::customers::currency(conn)?;
+        Ok(match summary {
+            None => BusinessSummary {
+                currency,
+                revenue_by_month: vec![],
+                active_customers: 0,
+                lapsed_customers: 0,
+                new_customers: 0,
+                visit_frequency: vec![],
+                cohorts: vec![],
+                churn_risk,
+                staff,
+                computed_at: None,
+            },
+            Some(view) => {
+                let s = view.summary;
+                BusinessSummary {
+                    currency: s.currency.unwrap_or(currency),
+                    revenue_by_month: s
+                        .revenue_by_month
+                        .iter()
+                        .map(|m| Point {
+                            label: m.month.clone(),
+                            value: m.revenue as f64,
+                        })
+                        .collect(),
+                    active_customers: s.customers.active,
+                    lapsed_customers: s.customers.lapsed,
+                    new_customers: s.customers.new,
+                    visit_frequency: s
+                        .visit_frequency
+                        .iter()
+                        .map(|b| Point {
+                            label: b.label.clone(),
+                            value: b.customers as f64,
+                        })
+                        .collect(),
+                    cohorts: s
+                        .cohorts
+                        .iter()
+                        .map(|c| CohortRow {
+                            cohort: c.month.clone(),
+                            size: c.size,
+                            retention: c.retention.iter().map_while(|r| *r).collect(),
+                        })
+                        .collect(),
+                    churn_risk,
+                    staff,
+                    computed_at: Some(view.computed_at),
+                }
+            }
+        })
+    }
+
+    pub fn list_reviews(&self) -> Result<Vec<ReviewEntry>> {
+        let rows = crate::reviews::list_reviews(&self.db, &Default::default())?;
+        Ok(rows
+            .into_iter()
+            .map(|r| ReviewEntry {
+                id: r.id,
+                source: r.source,
+                author: r.author_name,
+                rating: r.rating.map(|v| v.clamp(0, 5) as u8),
+                text: r.text,
+                created_at: r.created_at,
+                sentiment: r.sentiment,
+                urgent: r.urgent,
+                urgent_reason: r.urgent_reason,
+                customer_id: r.customer_id,
+                customer_name: r.customer_name,
+                mentions: r
+                    .mentions
+                    .into_iter()
+                    .map(|m| Mention {
+                        kind: m.kind,
+                        name: m.target_name.unwrap_or(m.matched),
+                        sentiment: m.sentiment,
+                    })
+                    .collect(),
+            })
+            .collect())
+    }
+
+    /// Reads, matches and merges a dropped or picked spreadsheet.
+    pub fn upload_spreadsheet(&self, path: &str) -> Result<UploadSummary> {
+        self.upload_with(Path::new(path), Vec::new())
+    }
+
+    fn upload_with(
+        &self,
+        path: &Path,
+        overrides: Vec<(String, keeper_enrich::columns::Field)>,
+    ) -> Result<UploadSummary> {
+        let request = crate::enrich::UploadRequest {
+            overrides,
+            ..Default::default()
+        };
+        let done = crate::enrich::upload(&self.db, path, &request, now())?;
+        self.upload_paths
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(done.upload_id, path.to_path_buf());
+        self.upload_summary(done.upload_id)
+    }
+
+    fn upload_summary(&self, id: i64) -> Result<UploadSummary> {
+        self.list_uploads()?
+            .into_iter()
+            .find(|u| u.id == id.to_string())
+            .ok_or_else(|| err("upload_not_found", format!("No upload {id}")))
+    }
+
+    pub fn list_uploads(&self) -> Result<Vec<UploadSummary>> {
+        let uploads = crate::enrich::list_uploads(&self.db)?;
+        let store = Store::open(&self.db)?;
+        let conn = store.conn();
+        let mut out = Vec::with_capacity(uploads.len());
+        for u in uploads {
+            let (mapping_json, rejected, review): (String, u32, u32) = conn
+                .query_row(
+                    "SELECT mapping_json,
+                        (SELECT COUNT(*) FROM upload_matches m WHERE m.upload_id = u.id AND m.state = 'rejected'),
+                        (SELECT COUNT(*) FROM upload_matches m WHERE m.upload_id = u.id AND m.state IN ('pending','skipped'))
+                       FROM uploads u WHERE u.id = ?1",
+                    [u.id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .map_err(db_err)?;
+            let mapping: keeper_enrich::columns::Mapping =
+                serde_json::from_str(&mapping_json).map_err(|e| err("internal", e))?;
+            out.push(UploadSummary {
+                id: u.id.to_string(),
+                file_name: u.file_name,
+                rows: u.row_count as u32,
+                accepted: u.accepted as u32,
+                to_review: review,
+                rejected,
+                unmatched: u.unmatched as u32,
+                created_at: u.created_at,
+                undone: u.undone_at.is_some(),
+                mapping: mapping
+                    .columns
+                    .iter()
+                    .map(|c| ColumnMapping {
+                        column: c.header.clone(),
+                        field: serde_json::to_value(c.field)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .filter(|f| f != "ignore"),
+                        confidence: c.confidence as f64,
+                        samples: vec![],
+                    })
+                    .collect(),
+            });
+        }
+        Ok(out)
+    }
+
+    /// The owner corrected the column mapping: the upload is undone and the file read again
+    /// with the corrections.
+    pub fn update_mapping(
+        &self,
+        upload_id: &str,
+        mapping: &[ColumnMapping],
+    ) -> Result<UploadSummary> {
+        let id = parse_id(upload_id, "upload_not_found")?;
+        let path = self
+            .upload_paths
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| {
+                err(
+                    "upload_file_unknown",
+                    "Keeper no longer knows where this file is: drop it on the window again.",
+                )
+            })?;
+        let mut overrides = Vec::new();
+        for c in mapping {
+            let name = c.field.clone().unwrap_or_else(|| "ignore".to_owned());
+            let field: keeper_enrich::columns::Field =
+                serde_json::from_value(serde_json::Value::String(name.clone()))
+                    .map_err(|_| err("unknown_field", format!("Keeper has no field {name}")))?;
+            overrides.push((c.column.clone(), field));
+        }
+        crate::enrich::undo_upload(&self.db, id, now())?;
+        self.upload_with(&path, overrides)
+    }
+
+    pub fn match_candidates(&self, upload_id: &str) -> Result<Vec<MatchCandidate>> {
+        let id = parse_id(upload_id, "upload_not_found")?;
+        let sheet = crate::enrich::review_candidates(&self.db, id)?;
+        let store = Store::open(&self.db)?;
+        let mut out = Vec::new();
+        for group in sheet.groups {
+            for c in group.candidates {
+                out.push(candidate_view(store.conn(), c)?);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn decide_candidate(&self, candidate_id: &str, decision: &str) -> Result<MatchCandidate> {
+        let id = parse_id(candidate_id, "match_not_found")?;
+        let verdict = match decision {
+            "accept" => Verdict::Accept,
+            "reject" => Verdict::Reject,
+            "skip" => Verdict::Skip,
+            other => return Err(err("bad_decision", format!("Unknown decision {other}"))),
+        };
+        let c = crate::enrich::decide(&self.db, id, verdict, now())?;
+        let store = Store::open(&self.db)?;
+        candidate_view(store.conn(), c)
+    }
+
+    pub fn accept_above(&self, upload_id: &str, threshold: f64) -> Result<u32> {
+        let id = parse_id(upload_id, "upload_not_found")?;
+        Ok(crate::enrich::bulk_accept(&self.db, id, threshold, now())?.accepted as u32)
+    }
+
+    pub fn undo_upload(&self, upload_id: &str) -> Result<()> {
+        let id = parse_id(upload_id, "upload_not_found")?;
+        crate::enrich::undo_upload(&self.db, id, now())?;
+        Ok(())
+    }
+
+    pub fn undo_candidate(&self, candidate_id: &str) -> Result<MatchCandidate> {
+        let id = parse_id(candidate_id, "match_not_found")?;
+        crate::enrich::undo_match(&self.db, id, now())?;
+        let upload: i64 = Store::open(&self.db)?
+            .conn()
+            .query_row(
+                "SELECT upload_id FROM upload_matches WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db_err)?
+            .ok_or_else(|| err("match_not_found", format!("No match {id}")))?;
+        self.match_candidates(&upload.to_string())?
+            .into_iter()
+            .find(|c| c.id == candidate_id)
+            .ok_or_else(|| err("match_not_found", format!("No match {id}")))
+    }
+
+    pub fn health_report(&self) -> Result<HealthReport> {
+        Ok(health_view(&crate::health::health_at_path(&self.db, now())))
+    }
+}
+
+fn parse_id(id: &str, code: &str) -> Result<i64> {
+    id.parse()
+        .map_err(|_| err(code, format!("No such item: {id}")))
+}
+
+fn candidate_view(
+    conn: &rusqlite::Connection,
+    c: keeper_enrich::db::ReviewCandidate,
+) -> Result<MatchCandidate> {
+    let name: Option<String> = conn
+        .query_row(
+            "SELECT TRIM(COALESCE(given_name,'') || ' ' || COALESCE(family_name,''))
+               FROM customers WHERE id = ?1",
+            [&c.customer_id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(db_err)?;
+    let weight_of = |field: &str| -> (String, f64) {
+        c.explanation
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| (e.level.clone(), e.weight.unwrap_or(0.0)))
+            .unwrap_or_else(|| ("missing".to_owned(), 0.0))
+    };
+    let fields = c
+        .fields
+        .iter()
+        .map(|f| {
+            let (outcome, weight) = weight_of(f.field);
+            FieldComparison {
+                field: f.field.to_owned(),
+                upload: Some(f.upload.clone()).filter(|s| !s.is_empty()),
+                square: Some(f.customer.clone()).filter(|s| !s.is_empty()),
+                outcome,
+                weight,
+            }
+        })
+        .collect();
+    Ok(MatchCandidate {
+        id: c.match_id.to_string(),
+        row_number: c.line as u32,
+        customer_id: Some(c.customer_id),
+        customer_name: name.filter(|n| !n.is_empty()),
+        score: c.score,
+        band: c.decision,
+        state: c.state,
+        fields,
+    })
+}
+
+/// The Health screen's view of the health report.
+fn health_view(r: &crate::health::HealthReport) -> HealthReport {
+    HealthReport {
+        score: r.score as f64,
+        families: r
+            .families
+            .iter()
+            .map(|(name, f)| FamilyHealth {
+                family: name.clone(),
+                success_rate: f.success_rate,
+                mean_latency_ms: f.mean_latency_ms,
+                p95_latency_ms: f.p95_latency_ms,
+                rate_limited: f.rate_limit_hits as u32,
+                last_success: f.last_success_at.clone(),
+                last_failure: f.last_failure.as_ref().map(|l| l.at.clone()),
+                last_error: f
+                    .last_failure
+                    .as_ref()
+                    .map(|l| format!("{}: {}", l.code, l.message)),
+                backoff_seconds: f.backoff_seconds,
+                queued_retries: f.queued_retries as u32,
+                circuit_state: f.circuit_state.as_str().to_owned(),
+            })
+            .collect(),
+        store_bytes: r.pipeline.store_size_bytes,
+        quarantined: r.pipeline.quarantined_records as u32,
+        last_sync: r
+            .pipeline
+            .last_sync
+            .iter()
+            .map(|s| s.last_sync_at.clone())
+            .max(),
+        recommendations: r
+            .recommendations
+            .iter()
+            .map(|x| x.message.clone())
+            .collect(),
+    }
+}
+
+/// After an import or sync: the analysis, then the customer documents and their embeddings.
+fn analyse_and_embed(
+    h: &JobHandle,
+    db: &Path,
+    search: &Arc<Mutex<SearchService>>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    h.stage("Working out who to call");
+    let mut store = Store::open(db)?;
+    let summary = crate::insights::run_stage(&mut store, now, 3)?;
+    drop(store);
+    h.summary(
+        format!("{summary}")
+            .lines()
+            .next()
+            .unwrap_or("Analysis done")
+            .to_owned(),
+    );
+    h.stage("Reading customer context on this computer");
+    let cancel = AtomicBool::new(false);
+    let mut search = search.lock().unwrap_or_else(|p| p.into_inner());
+    let report = search.refresh_and_embed(
+        db,
+        now,
+        &mut |p| {
+            h.stream(StreamProgress {
+                stream: "customer context".to_owned(),
+                state: JobState::Running,
+                pages: 0,
+                objects: p.done as u32,
+                percent: (p.total > 0).then(|| 100.0 * p.done as f64 / p.total as f64),
+                eta_seconds: None,
+                error: None,
+            })
+        },
+        &cancel,
+    )?;
+    h.stream(StreamProgress {
+        stream: "customer context".to_owned(),
+        state: JobState::Finished,
+        pages: 0,
+        objects: report.embedded as u32,
+        percent: Some(100.0),
+        eta_seconds: None,
+        error: None,
+    });
+    h.summary(if report.semantic.enabled {
+        format!(
+            "Embedded {} customer documents on this computer",
+            report.embedded
+        )
+    } else {
+        format!(
+            "Semantic search is off ({}); keyword search works",
+            report.semantic.reason.unwrap_or_default()
+        )
+    });
+    Ok(())
+}
