@@ -36,7 +36,8 @@ step "rust: token storage against a real Secret Service (gnome-keyring in a priv
 dbus-run-session -- sh -c 'export XDG_DATA_HOME="$(mktemp -d)" &&
   echo -n keeper-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null &&
   KEEPER_KEYRING_TEST=1 cargo test --locked -p keeper-square --test control_keyring &&
-  KEEPER_KEYRING_TEST=1 cargo test --locked -p keeper-cli --test connect'
+  KEEPER_KEYRING_TEST=1 cargo test --locked -p keeper-cli --test connect &&
+  KEEPER_KEYRING_TEST=1 cargo test --locked -p keeper-cli --test reviews_keyring'
 
 step "ui: type check, lint, unit tests"
 npm run check

@@ -64,6 +64,12 @@ pub async fn sync_now(state: tauri::State<'_, AppState>) -> Result<JobStatus, Ap
     core(&state)?.sync_now()
 }
 
+/// Fetches reviews now (the demo merchant's or the configured Google and Yelp sources).
+#[tauri::command]
+pub async fn fetch_reviews(state: tauri::State<'_, AppState>) -> Result<JobStatus, ApiError> {
+    core(&state)?.fetch_reviews_now()
+}
+
 #[tauri::command]
 pub async fn list_customers(
     state: tauri::State<'_, AppState>,
@@ -170,6 +176,19 @@ pub async fn decide_candidate(
 ) -> Result<MatchCandidate, ApiError> {
     blocking(state, move |app| {
         app.decide_candidate(&candidate_id, &decision)
+    })
+    .await
+}
+
+/// Re-points a match in review to one of its runners-up and accepts it.
+#[tauri::command]
+pub async fn choose_alternative(
+    state: tauri::State<'_, AppState>,
+    candidate_id: String,
+    customer_id: String,
+) -> Result<MatchCandidate, ApiError> {
+    blocking(state, move |app| {
+        app.choose_alternative(&candidate_id, &customer_id)
     })
     .await
 }

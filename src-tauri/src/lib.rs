@@ -5,6 +5,7 @@ mod commands;
 mod tray;
 
 use keeper_api::app::App;
+use keeper_api::reviews::UrgentNotice;
 use keeper_api::views::{JobState, JobStatus};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -43,6 +44,7 @@ pub fn run() {
             commands::start_demo,
             commands::connect_square,
             commands::sync_now,
+            commands::fetch_reviews,
             commands::list_customers,
             commands::customer_detail,
             commands::list_tasks,
@@ -55,6 +57,7 @@ pub fn run() {
             commands::update_mapping,
             commands::match_candidates,
             commands::decide_candidate,
+            commands::choose_alternative,
             commands::accept_above,
             commands::undo_upload,
             commands::undo_candidate,
@@ -79,8 +82,23 @@ pub fn run() {
                 )
                 .map(Arc::new)
             });
-            if let Err(e) = &core {
-                tracing::error!(code = %e.code, error = %e, "Keeper cannot open its database");
+            match &core {
+                Ok(core) => {
+                    let notifier = handle.clone();
+                    core.on_urgent_reviews(Box::new(move |notice: &UrgentNotice| {
+                        notify(&notifier, &notice.title, &notice.body)
+                    }));
+                    // Sync and fetch reviews at 4 AM local time while Keeper runs.
+                    let at = keeper_api::schedule::daily_time_or(
+                        std::env::var("KEEPER_DAILY_AT").ok().as_deref(),
+                    );
+                    if let Err(e) = App::start_daily_schedule(core, at) {
+                        tracing::error!(error = %e, "could not start the daily schedule");
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(code = %e.code, error = %e, "Keeper cannot open its database")
+                }
             }
             app.manage(AppState { app: core });
             tray::build(app.handle())?;
@@ -119,6 +137,12 @@ fn on_job_status(app: &AppHandle, status: &JobStatus) {
         JobState::Failed => status.error.clone().unwrap_or_default(),
         _ => status.summary.last().cloned().unwrap_or_default(),
     };
+    notify(app, title, &body);
+}
+
+/// A desktop notification (plain text).
+fn notify(app: &AppHandle, title: &str, body: &str) {
+    tracing::info!(title, "desktop notification");
     if let Err(e) = app.notification().builder().title(title).body(body).show() {
         tracing::warn!(error = %e, "could not show a desktop notification");
     }

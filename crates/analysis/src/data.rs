@@ -26,11 +26,25 @@ pub struct Profile {
     pub known: bool,
 }
 
-/// A service (catalog item) as sold or booked.
+/// A service or retail product (catalog item) as sold or booked.
 #[derive(Debug, Clone)]
 pub struct Service {
     pub name: String,
     pub category: Option<String>,
+    /// A retail product (catalog `product_type` `REGULAR`), not an appointment service.
+    pub retail: bool,
+    /// Typical price in minor units (the catalog variation's, else the last price sold at;
+    /// 0 when unknown).
+    pub price: i64,
+}
+
+/// What the catalog says about a variation's item.
+#[derive(Debug, Clone)]
+pub struct ItemInfo {
+    pub name: String,
+    pub category: Option<String>,
+    pub retail: bool,
+    pub price: Option<i64>,
 }
 
 /// A modifier as sold, with whether it is an optional add-on (see [`Dataset::load`]).
@@ -181,10 +195,14 @@ type CatalogModifier = (Option<String>, Option<String>, Option<i64>);
 /// A booking segment: team member id, service variation id.
 type Segment = (Option<String>, Option<String>);
 
-/// Catalog names: variation → item, item → (name, category name), modifier → (name, list, price).
+/// An item's name, category name and whether it is a retail product.
+type CatalogItem = (Option<String>, Option<String>, bool);
+
+/// Catalog names: variation → (item, price), item → (name, category name, retail),
+/// modifier → (name, list, price).
 struct Catalog {
-    variation_item: HashMap<String, String>,
-    items: HashMap<String, (Option<String>, Option<String>)>,
+    variation_item: HashMap<String, (String, Option<i64>)>,
+    items: HashMap<String, CatalogItem>,
     modifiers: HashMap<String, CatalogModifier>,
 }
 
@@ -197,19 +215,22 @@ impl Catalog {
             categories.insert(r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?);
         }
         let mut items = HashMap::new();
-        let mut stmt = conn.prepare("SELECT id, name, category_id FROM catalog_items")?;
+        let mut stmt =
+            conn.prepare("SELECT id, name, category_id, product_type FROM catalog_items")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let category: Option<String> = r.get(2)?;
             let category = category.and_then(|c| categories.get(&c).cloned().flatten());
-            items.insert(r.get::<_, String>(0)?, (r.get(1)?, category));
+            let retail = r.get::<_, Option<String>>(3)?.as_deref() == Some("REGULAR");
+            items.insert(r.get::<_, String>(0)?, (r.get(1)?, category, retail));
         }
         let mut variation_item = HashMap::new();
-        let mut stmt =
-            conn.prepare("SELECT id, item_id FROM catalog_variations WHERE item_id IS NOT NULL")?;
+        let mut stmt = conn.prepare(
+            "SELECT id, item_id, price_amount FROM catalog_variations WHERE item_id IS NOT NULL",
+        )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            variation_item.insert(r.get::<_, String>(0)?, r.get::<_, String>(1)?);
+            variation_item.insert(r.get::<_, String>(0)?, (r.get::<_, String>(1)?, r.get(2)?));
         }
         let mut modifiers = HashMap::new();
         let mut stmt =
@@ -225,19 +246,25 @@ impl Catalog {
         })
     }
 
-    /// (item key, display name, category) of a variation, else of the line's own name.
-    fn service(
-        &self,
-        variation: Option<&str>,
-        fallback_name: Option<&str>,
-    ) -> Option<(String, Option<String>)> {
-        if let Some(item) = variation.and_then(|v| self.variation_item.get(v))
-            && let Some((name, category)) = self.items.get(item)
+    /// What the catalog says about a variation, else the line's own name.
+    fn service(&self, variation: Option<&str>, fallback_name: Option<&str>) -> Option<ItemInfo> {
+        if let Some((item, price)) = variation.and_then(|v| self.variation_item.get(v))
+            && let Some((name, category, retail)) = self.items.get(item)
             && let Some(name) = name.as_deref().or(fallback_name)
         {
-            return Some((name.to_string(), category.clone()));
+            return Some(ItemInfo {
+                name: name.to_string(),
+                category: category.clone(),
+                retail: *retail,
+                price: *price,
+            });
         }
-        fallback_name.map(|n| (n.to_string(), None))
+        fallback_name.map(|n| ItemInfo {
+            name: n.to_string(),
+            category: None,
+            retail: false,
+            price: None,
+        })
     }
 }
 
@@ -310,13 +337,27 @@ impl Dataset {
         };
 
         let mut services = Interner::new();
-        let mut service_of = |ds: &mut Dataset, name: String, category: Option<String>| -> u32 {
-            if let Some(&i) = services.index.get(&name) {
+        // Interns a service by name; a price seen later (catalog, else as sold) fills a
+        // missing one.
+        let mut service_of = |ds: &mut Dataset, info: ItemInfo, sold_at: Option<i64>| -> u32 {
+            let price = info.price.or(sold_at).filter(|p| *p > 0);
+            if let Some(&i) = services.index.get(&info.name) {
+                let s = &mut ds.services[i as usize];
+                if s.price == 0
+                    && let Some(p) = price
+                {
+                    s.price = p;
+                }
                 return i;
             }
             let i = ds.services.len() as u32;
-            services.index.insert(name.clone(), i);
-            ds.services.push(Service { name, category });
+            services.index.insert(info.name.clone(), i);
+            ds.services.push(Service {
+                name: info.name,
+                category: info.category,
+                retail: info.retail,
+                price: price.unwrap_or(0),
+            });
             i
         };
 
@@ -348,7 +389,8 @@ impl Dataset {
         // Line items → services; modifiers → names, with per-list attach counts.
         let mut line_service: HashMap<(String, String), u32> = HashMap::new();
         let mut stmt = conn.prepare(
-            "SELECT li.order_id, li.uid, li.name, li.catalog_object_id FROM order_line_items li
+            "SELECT li.order_id, li.uid, li.name, li.catalog_object_id, li.base_price
+               FROM order_line_items li
                JOIN orders o ON o.id = li.order_id
               WHERE o.state = 'COMPLETED' AND o.customer_id IS NOT NULL",
         )?;
@@ -361,11 +403,10 @@ impl Dataset {
             };
             let name: Option<String> = r.get(2)?;
             let variation: Option<String> = r.get(3)?;
-            let Some((name, category)) = catalog.service(variation.as_deref(), name.as_deref())
-            else {
+            let Some(info) = catalog.service(variation.as_deref(), name.as_deref()) else {
                 continue;
             };
-            let s = service_of(&mut ds, name, category);
+            let s = service_of(&mut ds, info, r.get(4)?);
             *lines_per_service.entry(s).or_default() += 1;
             push_unique(&mut days.entry((c, day)).or_default().services, s);
             line_service.insert((order_id, r.get(1)?), s);
@@ -550,8 +591,8 @@ impl Dataset {
                         let t = team_of(&mut ds, t);
                         push_unique(&mut acc.team, t);
                     }
-                    if let Some((name, category)) = catalog.service(variation.as_deref(), None) {
-                        let s = service_of(&mut ds, name, category);
+                    if let Some(info) = catalog.service(variation.as_deref(), None) {
+                        let s = service_of(&mut ds, info, None);
                         push_unique(&mut acc.services, s);
                     }
                 }

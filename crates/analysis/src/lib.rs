@@ -6,8 +6,9 @@
 //!   metrics; [`model`] fits the models on the merchant's own visits; [`customers`] combines
 //!   them with a churn risk; [`staff`] and [`business`] compute team and business figures.
 //! - [`tasks`]: the ranked daily call list with its states and history.
-//! - [`recompute`]: the entry points ([`recompute()`], [`analyse`], [`run_stage`]);
-//!   [`persist`] writes results into migration 0004's tables.
+//! - [`recompute`]: the entry points ([`recompute()`], [`recompute_with`], [`analyse`],
+//!   [`run_stage`]); [`refit`] decides when the models are refitted; [`persist`] writes
+//!   results into migration 0004's tables (only changed metric rows, migration 0011).
 
 pub mod business;
 pub mod clv;
@@ -18,11 +19,14 @@ pub mod metrics;
 pub mod model;
 pub mod persist;
 pub mod recompute;
+pub mod refit;
 pub mod staff;
 pub mod tasks;
 pub mod views;
 
 pub use error::{Error, Result};
 pub use recompute::{
-    Analysis, InsightsSummary, ModelSummary, RecomputeReport, analyse, recompute, run_stage,
+    Analysis, InsightsSummary, ModelSummary, RecomputeReport, analyse, recompute, recompute_with,
+    run_stage,
 };
+pub use refit::{Refit, RefitPolicy};

@@ -1,7 +1,17 @@
 //! Entry points: [`analyse`] (pure: the store and `now` in, every result out),
-//! [`recompute`] (analyse, then write metrics, the summary and the reconciled tasks in one
-//! transaction; call it after each sync and once a day) and [`run_stage`] (the demo's
-//! stage: recompute and summarise with the top tasks).
+//! [`recompute`] (analyse with a fresh fit, then write metrics, the summary and the
+//! reconciled tasks in one transaction), [`recompute_with`] (the same with a choice of fit:
+//! after a sync, [`Refit::IfStale`] reuses the stored parameters unless they are stale, see
+//! [`crate::refit`]) and [`run_stage`] (the demo's stage: recompute and summarise with the
+//! top tasks).
+//!
+//! Incremental by content: every customer's figures are recomputed in memory (cheap once
+//! the store is read), and only the `customer_metrics` rows whose content changed are
+//! written (migration 0011's `content_hash`), so a row's `computed_at` is the run that last
+//! changed it. A customer counts as changed when anything their row holds changed: their
+//! payments, orders, refunds, bookings (including a booking whose start passed), loyalty,
+//! profile or a merge, but also a renamed service or the day turning (days since the last
+//! visit). The result is exactly what a full recompute with the same parameters stores.
 
 use crate::business::{self, BusinessSummary};
 use crate::clv::bgnbd::BgNbdParams;
@@ -12,6 +22,7 @@ use crate::error::Result;
 use crate::metrics::HistoryMetrics;
 use crate::model::{self, Fits};
 use crate::persist;
+use crate::refit::{self, Refit};
 use crate::staff::{self, StaffMetrics};
 use crate::tasks::store::{self as task_store, SyncStats};
 use crate::tasks::{Candidate, TaskType, TaskView, generate};
@@ -50,6 +61,11 @@ pub fn analyse(conn: &Connection, now: DateTime<Utc>) -> Result<Analysis> {
 /// [`analyse`] on data already loaded.
 pub fn analyse_loaded(data: Dataset) -> Analysis {
     let fits = model::fit(&data);
+    analyse_with_fits(data, fits)
+}
+
+/// [`analyse`] on data already loaded, with given model fits.
+pub fn analyse_with_fits(data: Dataset, fits: Fits) -> Analysis {
     let customers = customers::compute(&data, &fits);
     let staff = staff::compute(&data);
     let business = business::compute(&data, &customers);
@@ -120,6 +136,20 @@ pub struct RecomputeReport {
     pub tasks: SyncStats,
     pub tasks_open: usize,
     pub duration_ms: u64,
+    /// Whether this run fitted the models (else it reused the parameters fitted at
+    /// `fitted_at`), and why it refitted.
+    pub refitted: bool,
+    pub refit_reason: Option<String>,
+    pub fitted_at: String,
+    /// `customer_metrics` rows written or deleted (unchanged rows are left alone).
+    pub rows_written: usize,
+}
+
+/// What [`write`] did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WriteStats {
+    pub rows_written: usize,
+    pub tasks: SyncStats,
 }
 
 /// A task type's "the customer came back" check for the system's closing of a task whose
@@ -145,10 +175,11 @@ fn came_back_note(
     }
 }
 
-/// Writes an analysis and reconciles its tasks, in the caller's transaction.
-pub fn write(conn: &Connection, analysis: &Analysis, now: DateTime<Utc>) -> Result<SyncStats> {
+/// Writes an analysis (changed metric rows, staff, summary) and reconciles its tasks, in
+/// the caller's transaction.
+pub fn write(conn: &Connection, analysis: &Analysis, now: DateTime<Utc>) -> Result<WriteStats> {
     let at = now.to_rfc3339_opts(SecondsFormat::Millis, true);
-    persist::customer_metrics(conn, &analysis.data, &analysis.customers, &at)?;
+    let rows_written = persist::customer_metrics(conn, &analysis.data, &analysis.customers, &at)?;
     persist::staff_metrics(conn, &analysis.staff, &at)?;
     persist::business_summary(conn, &analysis.business, &at)?;
     let by_id: HashMap<&str, &HistoryMetrics> = analysis
@@ -165,7 +196,11 @@ pub fn write(conn: &Connection, analysis: &Analysis, now: DateTime<Utc>) -> Resu
         })
         .collect();
     let came_back = |c: Option<&str>, t: TaskType, e: &str| came_back_note(&by_id, c, t, e);
-    task_store::sync(conn, now, &analysis.candidates, &came_back)
+    let tasks = task_store::sync(conn, now, &analysis.candidates, &came_back)?;
+    Ok(WriteStats {
+        rows_written,
+        tasks,
+    })
 }
 
 fn open_count(conn: &Connection) -> Result<usize> {
@@ -176,31 +211,74 @@ fn open_count(conn: &Connection) -> Result<usize> {
     )
 }
 
-/// Recomputes everything from the store as of `now` and stores it (one transaction).
+/// Recomputes everything from the store as of `now`, fitting the models afresh, and
+/// stores it (one transaction).
 pub fn recompute(store: &mut Store, now: DateTime<Utc>) -> Result<RecomputeReport> {
+    recompute_with(store, now, &Refit::Always)
+}
+
+/// Recomputes everything from the store as of `now` with the fit `refit` chooses, and
+/// stores what changed (one transaction).
+pub fn recompute_with(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    refit: &Refit,
+) -> Result<RecomputeReport> {
     let started = Instant::now();
-    let analysis = analyse(store.conn(), now)?;
+    let data = Dataset::load(store.conn(), now)?;
+    let with_visits = data
+        .customers
+        .iter()
+        .filter(|c| !c.visits.is_empty())
+        .count();
+    let reuse = match refit {
+        Refit::Always => Err("asked for a fresh fit".to_string()),
+        Refit::With(s) => Ok(s.clone()),
+        Refit::IfStale(policy) => {
+            let stored = refit::latest(store.conn())?;
+            match refit::stale_reason(policy, stored.as_ref(), with_visits, now) {
+                None => stored.ok_or_else(String::new),
+                Some(reason) => Err(reason),
+            }
+        }
+    };
+    let (fits, fitted_at, fit_customers, refit_reason) = match reuse {
+        Ok(s) => (s.fits(), s.fitted_at, s.customers, None),
+        Err(reason) => (model::fit(&data), now, with_visits, Some(reason)),
+    };
+    let analysis = analyse_with_fits(data, fits);
     let tx = store.conn_mut().transaction()?;
     let stats = write(&tx, &analysis, now)?;
     let tasks_open = open_count(&tx)?;
     let duration_ms = started.elapsed().as_millis() as u64;
     let computed_at = now.to_rfc3339_opts(SecondsFormat::Millis, true);
+    let fitted_at = fitted_at.to_rfc3339_opts(SecondsFormat::Millis, true);
     persist::run(
         &tx,
-        &computed_at,
-        analysis.customers.len(),
-        &analysis.fits,
-        tasks_open,
-        duration_ms,
+        &persist::RunRow {
+            computed_at: &computed_at,
+            customers: analysis.customers.len(),
+            fits: &analysis.fits,
+            tasks_open,
+            duration_ms,
+            fitted_at: &fitted_at,
+            fit_customers,
+            refitted: refit_reason.is_some(),
+            rows_written: stats.rows_written,
+        },
     )?;
     tx.commit()?;
     Ok(RecomputeReport {
         computed_at,
         customers_analysed: analysis.customers.len(),
         model: ModelSummary::of(&analysis),
-        tasks: stats,
+        tasks: stats.tasks,
         tasks_open,
         duration_ms,
+        refitted: refit_reason.is_some(),
+        refit_reason,
+        fitted_at,
+        rows_written: stats.rows_written,
     })
 }
 

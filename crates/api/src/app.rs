@@ -4,6 +4,8 @@
 //! one method here, so everything the window does is testable without a window.
 
 use crate::jobs::{JobHandle, Jobs, Listener};
+use crate::reviews::{GoogleFetch, UrgentNotice, UrgentWatch, YelpFetch};
+use crate::schedule::{Daily, Step};
 use crate::search::SearchService;
 use crate::views::*;
 use crate::{ApiError, Result};
@@ -19,8 +21,52 @@ use rusqlite::OptionalExtension;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
+
+/// Receives the notice when a reviews fetch stored reviews that became urgent.
+pub type UrgentNotifier = dyn Fn(&UrgentNotice) + Send + Sync;
+
+/// Where a reviews fetch reads from.
+enum ReviewPlan {
+    /// The demo merchant's Google and Yelp simulators, with the reviews written up to the
+    /// instant given.
+    Demo(Box<keeper_reviews::sim::ReviewWorld>, DateTime<Utc>),
+    /// The merchant's configured sources (`reviews::configured_sources`).
+    Sources(Option<GoogleFetch>, Option<YelpFetch>),
+}
+
+/// Tells the owner about reviews that became urgent since the last notice.
+#[derive(Clone)]
+struct UrgentAlerts {
+    watch: Arc<Mutex<UrgentWatch>>,
+    notifier: Arc<Mutex<Option<Arc<UrgentNotifier>>>>,
+}
+
+impl UrgentAlerts {
+    fn check(&self, db: &Path) {
+        let urgent = match crate::reviews::urgent_reviews(db) {
+            Ok(u) => u,
+            Err(e) => {
+                tracing::warn!(code = %e.code, "could not read urgent reviews: {e}");
+                return;
+            }
+        };
+        let notice = self
+            .watch
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .notice(&urgent);
+        let notifier = self
+            .notifier
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        if let (Some(notice), Some(notify)) = (notice, notifier) {
+            notify(&notice);
+        }
+    }
+}
 
 /// Where the data for "Sync now" comes from.
 enum Session {
@@ -28,6 +74,8 @@ enum Session {
     Demo {
         sim: SimHandle,
         access: crate::import::SquareAccess,
+        /// When the demo started: its review simulators serve the reviews written up to then.
+        started: DateTime<Utc>,
     },
 }
 
@@ -41,7 +89,11 @@ pub struct App {
     servers: Arc<tokio::runtime::Runtime>,
     /// Where each upload of this session came from, to re-read it with a corrected mapping.
     upload_paths: Mutex<HashMap<i64, PathBuf>>,
+    urgent: UrgentAlerts,
 }
+
+/// The demo merchant's seed (its Square data and its reviews).
+const DEMO_SEED: u64 = 7;
 
 fn now() -> DateTime<Utc> {
     Utc::now()
@@ -112,7 +164,13 @@ impl App {
                     format!("could not start the app's runtime: {e}"),
                 )
             })?;
+        // Reviews already urgent at start were seen in the app before: only new ones notify.
+        let seen = crate::reviews::urgent_reviews(&db).unwrap_or_default();
         Ok(App {
+            urgent: UrgentAlerts {
+                watch: Arc::new(Mutex::new(UrgentWatch::baseline(&seen))),
+                notifier: Arc::new(Mutex::new(None)),
+            },
             db,
             jobs: Jobs::new(listener),
             search: Arc::new(Mutex::new(search)),
@@ -134,6 +192,120 @@ impl App {
         self.jobs.status()
     }
 
+    /// `notify` is called when a reviews fetch (the demo's, the daily one, or one asked for)
+    /// stores reviews that became urgent; the shell shows it as a desktop notification.
+    pub fn on_urgent_reviews(&self, notify: Box<UrgentNotifier>) {
+        *self
+            .urgent
+            .notifier
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(Arc::from(notify));
+    }
+
+    /// Starts the daily run (sync and reviews at `at` local time, see `schedule.rs`) on a
+    /// thread of its own, which ends when the app is dropped.
+    pub fn start_daily_schedule(
+        self: &Arc<Self>,
+        at: chrono::NaiveTime,
+    ) -> std::io::Result<std::thread::JoinHandle<()>> {
+        let app: Weak<App> = Arc::downgrade(self);
+        std::thread::Builder::new()
+            .name("keeper-daily".to_owned())
+            .spawn(move || {
+                let mut daily = Daily::new(at, &chrono::Local::now());
+                tracing::info!(next = %daily.next_run(), "daily sync and reviews fetch scheduled");
+                loop {
+                    let Some(app) = app.upgrade() else { return };
+                    match daily.tick(&chrono::Local::now(), app.jobs.is_running()) {
+                        Step::Run => match app.run_daily() {
+                            Ok(_) => tracing::info!(
+                                next = %daily.next_run(),
+                                "daily run started"
+                            ),
+                            Err(e) if e.code == "job_running" => daily.retry(),
+                            Err(e) => tracing::info!(
+                                code = %e.code,
+                                next = %daily.next_run(),
+                                "daily run skipped: {e}"
+                            ),
+                        },
+                        Step::Sleep(d) => {
+                            drop(app);
+                            std::thread::sleep(d);
+                        }
+                    }
+                }
+            })
+    }
+
+    /// The daily run: a sync (when connected) and a reviews fetch (when sources exist), as
+    /// one background job; `not_connected` when there is neither.
+    pub fn run_daily(&self) -> Result<JobStatus> {
+        self.refresh(true, true)
+    }
+
+    /// Fetches reviews now (the Reviews screen's button): the demo merchant's simulators, or
+    /// the configured Google and Yelp sources.
+    pub fn fetch_reviews_now(&self) -> Result<JobStatus> {
+        self.refresh(false, true)
+    }
+
+    fn review_plan(&self) -> Option<ReviewPlan> {
+        if let Some(Session::Demo { sim, started, .. }) =
+            &*self.session.lock().unwrap_or_else(|p| p.into_inner())
+        {
+            return Some(ReviewPlan::Demo(
+                Box::new(keeper_reviews::stage::world_of(sim)),
+                *started,
+            ));
+        }
+        crate::reviews::configured_sources(&|k| std::env::var(k).ok())
+            .map(|(g, y)| ReviewPlan::Sources(g, y))
+    }
+
+    /// A sync and/or a reviews fetch, then analysis and embeddings, as one job.
+    fn refresh(&self, sync: bool, reviews: bool) -> Result<JobStatus> {
+        let access = if sync { self.sync_access() } else { None };
+        let plan = if reviews { self.review_plan() } else { None };
+        if access.is_none() && plan.is_none() {
+            return Err(if reviews && !sync {
+                err(
+                    "no_review_source",
+                    "No review source is set up: try the demo, or connect Google or save a Yelp key.",
+                )
+            } else {
+                not_connected()
+            });
+        }
+        let db = self.db.clone();
+        let search = self.search.clone();
+        let alerts = self.urgent.clone();
+        self.jobs
+            .start(JobKind::Sync, now_text(), now_text, move |h| async move {
+                let started = now();
+                if let Some(access) = access {
+                    sync_stage(&h, &access, &db, started).await?;
+                }
+                if let Some(plan) = plan {
+                    reviews_stage(&h, plan, &db, started).await?;
+                    alerts.check(&db);
+                }
+                analyse_and_embed(&h, &db, &search, started)
+            })
+    }
+
+    /// The demo session's Square access (a day passes at the demo merchant, so a sync has
+    /// something to find); `None` when not connected.
+    fn sync_access(&self) -> Option<crate::import::SquareAccess> {
+        match &*self.session.lock().unwrap_or_else(|p| p.into_inner()) {
+            Some(Session::Demo { access, sim, .. }) => {
+                sim.advance(24 * 3_600_000);
+                Some(access.clone())
+            }
+            None => None,
+        }
+    }
+
     /// "Try with demo data": starts the demo merchant's simulator, connects to it through the
     /// real OAuth flow (Keeper plays the browser: the simulator's consent is no real consent),
     /// imports twelve months, analyses, reads its reviews and embeds the customer context.
@@ -142,12 +314,13 @@ impl App {
         let servers = self.servers.clone();
         let session = self.session.clone();
         let search = self.search.clone();
+        let alerts = self.urgent.clone();
         self.jobs
             .start(JobKind::Demo, now_text(), now_text, move |h| async move {
                 let started = now();
                 h.stage("Starting the demo merchant");
                 let profile = demo_profile();
-                let seed = 7;
+                let seed = DEMO_SEED;
                 let sim = servers
                     .spawn(Simulator::start(SimConfig::new(
                         profile,
@@ -198,10 +371,16 @@ impl App {
                 let reviews = keeper_reviews::stage::run_stage(&mut store, &world, seed, started)
                     .await
                     .map_err(|e| err(e.code(), e))?;
-                keeper_analysis::recompute(&mut store, started)?;
+                crate::insights::recompute_store(&mut store, started)?;
                 h.summary(format!("{reviews}").lines().next().unwrap_or("Reviews read").to_owned());
+                drop(store);
+                alerts.check(&db);
                 *session.lock().unwrap_or_else(|p| p.into_inner()) =
-                    Some(Session::Demo { sim, access });
+                    Some(Session::Demo {
+                        sim,
+                        access,
+                        started,
+                    });
                 Ok(())
             })
     }
@@ -253,39 +432,18 @@ impl App {
             })
     }
 
-    /// "Sync now" (tray and window): an incremental sync, then analysis and embeddings.
+    /// "Sync now" (tray and window): an incremental sync and a reviews fetch, then analysis
+    /// and embeddings.
     pub fn sync_now(&self) -> Result<JobStatus> {
-        let access = match &*self.session.lock().unwrap_or_else(|p| p.into_inner()) {
-            Some(Session::Demo { access, sim }) => {
-                // A day passes at the demo merchant, so the sync has something to find.
-                sim.advance(24 * 3_600_000);
-                access.clone()
-            }
-            None => {
-                return Err(err(
-                    "not_connected",
-                    "Keeper is not connected to Square yet: connect Square or try the demo first.",
-                ));
-            }
-        };
-        let db = self.db.clone();
-        let search = self.search.clone();
-        self.jobs
-            .start(JobKind::Sync, now_text(), now_text, move |h| async move {
-                let started = now();
-                h.stage("Syncing with Square");
-                let t = Instant::now();
-                let report = crate::import::sync(&access, &db, started, false, &mut |p| {
-                    h.stream(stream_view(p))
-                })
-                .await?;
-                let objects: i64 = report.streams.values().map(|s| s.objects).sum();
-                h.summary(format!(
-                    "Synced {objects} changed objects in {:.1} s",
-                    t.elapsed().as_secs_f64()
-                ));
-                analyse_and_embed(&h, &db, &search, started)
-            })
+        if self
+            .session
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_none()
+        {
+            return Err(not_connected());
+        }
+        self.refresh(true, true)
     }
 
     pub fn list_customers(&self, query: &CustomerQuery) -> Result<CustomerPage> {
@@ -703,6 +861,18 @@ impl App {
         candidate_view(store.conn(), c)
     }
 
+    /// The owner picked another customer for a row in review: link the row to it and accept.
+    pub fn choose_alternative(
+        &self,
+        candidate_id: &str,
+        customer_id: &str,
+    ) -> Result<MatchCandidate> {
+        let id = parse_id(candidate_id, "match_not_found")?;
+        let c = crate::enrich::choose_alternative(&self.db, id, customer_id, now())?;
+        let store = Store::open(&self.db)?;
+        candidate_view(store.conn(), c)
+    }
+
     pub fn accept_above(&self, upload_id: &str, threshold: f64) -> Result<u32> {
         let id = parse_id(upload_id, "upload_not_found")?;
         Ok(crate::enrich::bulk_accept(&self.db, id, threshold, now())?.accepted as u32)
@@ -738,6 +908,59 @@ impl App {
     }
 }
 
+fn not_connected() -> ApiError {
+    err(
+        "not_connected",
+        "Keeper is not connected to Square yet: connect Square or try the demo first.",
+    )
+}
+
+/// An incremental sync with Square.
+async fn sync_stage(
+    h: &JobHandle,
+    access: &crate::import::SquareAccess,
+    db: &Path,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    h.stage("Syncing with Square");
+    let t = Instant::now();
+    let report =
+        crate::import::sync(access, db, now, false, &mut |p| h.stream(stream_view(p))).await?;
+    let objects: i64 = report.streams.values().map(|s| s.objects).sum();
+    h.summary(format!(
+        "Synced {objects} changed objects in {:.1} s",
+        t.elapsed().as_secs_f64()
+    ));
+    Ok(())
+}
+
+/// Fetches reviews from the plan's sources, analyses and stores them.
+async fn reviews_stage(
+    h: &JobHandle,
+    plan: ReviewPlan,
+    db: &Path,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    h.stage("Reading your Google and Yelp reviews");
+    let sources = match plan {
+        ReviewPlan::Demo(world, written_until) => {
+            let mut store = Store::open(db)?;
+            keeper_reviews::stage::run_stage(&mut store, &world, DEMO_SEED, written_until)
+                .await
+                .map_err(|e| err(e.code(), e))?
+                .sources
+        }
+        ReviewPlan::Sources(google, yelp) => {
+            crate::reviews::fetch_reviews(db, google, yelp, now).await?
+        }
+    };
+    let (new, updated) = sources.iter().fold((0, 0), |(n, u), s| {
+        (n + s.counts.inserted, u + s.counts.updated)
+    });
+    h.summary(format!("Reviews: {new} new, {updated} updated"));
+    Ok(())
+}
+
 fn parse_id(id: &str, code: &str) -> Result<i64> {
     id.parse()
         .map_err(|_| err(code, format!("No such item: {id}")))
@@ -747,45 +970,16 @@ fn candidate_view(
     conn: &rusqlite::Connection,
     c: keeper_enrich::db::ReviewCandidate,
 ) -> Result<MatchCandidate> {
-    let name: Option<String> = conn
-        .query_row(
-            "SELECT TRIM(COALESCE(given_name,'') || ' ' || COALESCE(family_name,''))
-               FROM customers WHERE id = ?1",
-            [&c.customer_id],
-            |r| r.get(0),
-        )
-        .optional()
-        .map_err(db_err)?;
-    let weight_of = |field: &str| -> (String, f64) {
-        c.explanation
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| (e.level.clone(), e.weight.unwrap_or(0.0)))
-            .unwrap_or_else(|| ("missing".to_owned(), 0.0))
-    };
-    let fields = c
-        .fields
-        .iter()
-        .map(|f| {
-            let (outcome, weight) = weight_of(f.field);
-            FieldComparison {
-                field: f.field.to_owned(),
-                upload: Some(f.upload.clone()).filter(|s| !s.is_empty()),
-                square: Some(f.customer.clone()).filter(|s| !s.is_empty()),
-                outcome,
-                weight,
-            }
-        })
-        .collect();
     Ok(MatchCandidate {
         id: c.match_id.to_string(),
         row_number: c.line as u32,
+        customer_name: crate::enrich::customer_name(conn, &c.customer_id)?,
         customer_id: Some(c.customer_id),
-        customer_name: name.filter(|n| !n.is_empty()),
         score: c.score,
         band: c.decision,
         state: c.state,
-        fields,
+        fields: crate::enrich::field_comparisons(&c.fields, &c.explanation),
+        alternatives: crate::enrich::alternative_views(conn, &c.alternatives)?,
     })
 }
 

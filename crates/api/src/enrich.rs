@@ -2,17 +2,25 @@
 //! database's customers, list uploads, show the review candidates, record the owner's
 //! decisions, bulk-accept, undo, list unmatched rows, and flag duplicate customers. Every
 //! function opens the database at `db`, takes `now` from the caller, and returns serde types.
+//!
+//! What an accepted match merges (notes, tags, birthday, ...) belongs in the customer's search
+//! document, so every change here rebuilds the documents of the customers it touched (once
+//! documents exist); their hashes change and the next embedding pass, or the next search,
+//! re-embeds them.
 
+use crate::views::{FieldComparison, MatchAlternative};
 use crate::{ApiError, Result};
 use chrono::{DateTime, Utc};
 use keeper_enrich::EnrichError;
 use keeper_enrich::columns::Field;
+use keeper_enrich::db::StoredEvidence;
 use keeper_enrich::db::{self, UploadOptions};
 pub use keeper_enrich::db::{
-    DuplicatePair, ReviewCandidate, ReviewSheet, UndoSummary, UnmatchedRow, UploadInfo,
-    UploadSummary, Verdict,
+    Alternative, DuplicatePair, FieldPair, ReviewCandidate, ReviewSheet, UndoSummary, UnmatchedRow,
+    UploadInfo, UploadSummary, Verdict,
 };
 use keeper_store::Store;
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -70,7 +78,49 @@ pub fn upload(
     now: DateTime<Utc>,
 ) -> Result<UploadSummary> {
     let mut store = Store::open(db)?;
-    Ok(db::upload_file(&mut store, file, &request.options(), now)?)
+    let summary = db::upload_file(&mut store, file, &request.options(), now)?;
+    let touched = accepted_customers(&store, summary.upload_id)?;
+    refresh_search(&mut store, &touched, now)?;
+    Ok(summary)
+}
+
+fn db_error(e: rusqlite::Error) -> ApiError {
+    EnrichError::from(e).into()
+}
+
+/// Customers with an accepted match in upload `upload_id`.
+fn accepted_customers(store: &Store, upload_id: i64) -> Result<Vec<String>> {
+    let mut stmt = store
+        .conn()
+        .prepare(
+            "SELECT DISTINCT customer_id FROM upload_matches
+              WHERE upload_id = ?1 AND state = 'accepted'",
+        )
+        .map_err(db_error)?;
+    let ids = stmt
+        .query_map([upload_id], |r| r.get(0))
+        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<String>>>())
+        .map_err(db_error)?;
+    Ok(ids)
+}
+
+/// The customer of match `match_id` (`None` for an unknown match: the enrich call reports it).
+fn match_customer(store: &Store, match_id: i64) -> Result<Option<String>> {
+    store
+        .conn()
+        .query_row(
+            "SELECT customer_id FROM upload_matches WHERE id = ?1",
+            [match_id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(db_error)
+}
+
+/// Rebuilds the search documents of `customers` (see the module docs).
+fn refresh_search(store: &mut Store, customers: &[String], now: DateTime<Utc>) -> Result<()> {
+    keeper_search::index::refresh_customers(store.conn_mut(), customers, now)?;
+    Ok(())
 }
 
 /// Every upload, newest first.
@@ -90,7 +140,89 @@ pub fn decide(
     verdict: Verdict,
     now: DateTime<Utc>,
 ) -> Result<ReviewCandidate> {
-    Ok(db::decide(&mut Store::open(db)?, match_id, verdict, now)?)
+    let mut store = Store::open(db)?;
+    let candidate = db::decide(&mut store, match_id, verdict, now)?;
+    refresh_search(
+        &mut store,
+        std::slice::from_ref(&candidate.customer_id),
+        now,
+    )?;
+    Ok(candidate)
+}
+
+/// The owner picked runner-up `customer_id` for the row of match `match_id`: it becomes the
+/// match's customer and is accepted (see `keeper_enrich::db::choose_alternative`).
+pub fn choose_alternative(
+    db: &Path,
+    match_id: i64,
+    customer_id: &str,
+    now: DateTime<Utc>,
+) -> Result<ReviewCandidate> {
+    let mut store = Store::open(db)?;
+    let previous: Vec<String> = match_customer(&store, match_id)?.into_iter().collect();
+    let candidate = db::choose_alternative(&mut store, match_id, customer_id, now)?;
+    let mut touched = previous;
+    touched.push(candidate.customer_id.clone());
+    refresh_search(&mut store, &touched, now)?;
+    Ok(candidate)
+}
+
+/// The review screen's side-by-side fields, each with how it counted (`missing` when the
+/// explanation does not mention it).
+pub fn field_comparisons(
+    fields: &[FieldPair],
+    explanation: &[StoredEvidence],
+) -> Vec<FieldComparison> {
+    fields
+        .iter()
+        .map(|f| {
+            let (outcome, weight) = explanation
+                .iter()
+                .find(|e| e.field == f.field)
+                .map(|e| (e.level.clone(), e.weight.unwrap_or(0.0)))
+                .unwrap_or_else(|| ("missing".to_owned(), 0.0));
+            FieldComparison {
+                field: f.field.to_owned(),
+                upload: Some(f.upload.clone()).filter(|s| !s.is_empty()),
+                square: Some(f.customer.clone()).filter(|s| !s.is_empty()),
+                outcome,
+                weight,
+            }
+        })
+        .collect()
+}
+
+/// A customer's display name (`None` when unknown or blank).
+pub fn customer_name(conn: &rusqlite::Connection, id: &str) -> Result<Option<String>> {
+    let name: Option<String> = conn
+        .query_row(
+            "SELECT TRIM(COALESCE(given_name,'') || ' ' || COALESCE(family_name,''))
+               FROM customers WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(db_error)?;
+    Ok(name.filter(|n| !n.is_empty()))
+}
+
+/// The review screen's view of a row's runners-up.
+pub fn alternative_views(
+    conn: &rusqlite::Connection,
+    alternatives: &[Alternative],
+) -> Result<Vec<MatchAlternative>> {
+    alternatives
+        .iter()
+        .map(|a| {
+            Ok(MatchAlternative {
+                customer_id: a.customer_id.clone(),
+                customer_name: customer_name(conn, &a.customer_id)?,
+                score: a.score,
+                fields: field_comparisons(&a.fields, &a.explanation),
+                taken_by_row: a.taken_by_line.map(|l| l as u32),
+            })
+        })
+        .collect()
 }
 
 /// Accept every waiting candidate of an upload scoring at least `min_score`.
@@ -100,18 +232,31 @@ pub fn bulk_accept(
     min_score: f64,
     now: DateTime<Utc>,
 ) -> Result<BulkAccepted> {
-    let accepted = db::bulk_accept(&mut Store::open(db)?, upload_id, min_score, now)?;
+    let mut store = Store::open(db)?;
+    let accepted = db::bulk_accept(&mut store, upload_id, min_score, now)?;
+    if accepted > 0 {
+        let touched = accepted_customers(&store, upload_id)?;
+        refresh_search(&mut store, &touched, now)?;
+    }
     Ok(BulkAccepted { accepted })
 }
 
 /// Undo a whole upload.
 pub fn undo_upload(db: &Path, upload_id: i64, now: DateTime<Utc>) -> Result<UndoSummary> {
-    Ok(db::undo_upload(&mut Store::open(db)?, upload_id, now)?)
+    let mut store = Store::open(db)?;
+    let touched = accepted_customers(&store, upload_id)?;
+    let summary = db::undo_upload(&mut store, upload_id, now)?;
+    refresh_search(&mut store, &touched, now)?;
+    Ok(summary)
 }
 
 /// Undo one accepted match.
 pub fn undo_match(db: &Path, match_id: i64, now: DateTime<Utc>) -> Result<UndoSummary> {
-    Ok(db::undo_match(&mut Store::open(db)?, match_id, now)?)
+    let mut store = Store::open(db)?;
+    let touched: Vec<String> = match_customer(&store, match_id)?.into_iter().collect();
+    let summary = db::undo_match(&mut store, match_id, now)?;
+    refresh_search(&mut store, &touched, now)?;
+    Ok(summary)
 }
 
 /// Rows no customer is linked to, of one upload or all live uploads.
@@ -127,6 +272,7 @@ pub fn customer_duplicates(db: &Path, min_score: f64) -> Result<Vec<DuplicatePai
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicBool as AtomicFlag;
 
     #[test]
     fn a_bad_upload_reports_its_code_and_leaves_no_upload() {
@@ -153,6 +299,125 @@ mod tests {
                 .code,
             "match_not_found"
         );
+    }
+
+    fn document(db: &Path, id: &str) -> String {
+        Store::open(db)
+            .unwrap()
+            .conn()
+            .query_row(
+                "SELECT text FROM search_documents WHERE customer_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+
+    /// Two customers with documents built, and a sheet naming one of them by Square id.
+    fn store_and_sheet(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+        let db = dir.join("k.sqlite3");
+        let mut store = Store::open(&db).unwrap();
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO customers (id, given_name, family_name, email)
+                   VALUES ('C1', 'Ada', 'Lane', 'ada@example.com'),
+                          ('C2', 'Bo', 'Marsh', 'bo@example.com');",
+            )
+            .unwrap();
+        keeper_search::index::refresh_documents(store.conn_mut(), Utc::now()).unwrap();
+        let file = dir.join("old-system.csv");
+        std::fs::write(
+            &file,
+            "Square Customer ID,Name,Notes,Tags\n\
+             C1,Ada Lane,Allergic to latex gloves,vip\n",
+        )
+        .unwrap();
+        (db, file)
+    }
+
+    #[test]
+    fn an_accepted_upload_puts_its_notes_in_the_search_document_and_undo_takes_them_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, file) = store_and_sheet(dir.path());
+        let before = document(&db, "C1");
+        let summary = upload(&db, &file, &UploadRequest::default(), Utc::now()).unwrap();
+        assert_eq!(summary.auto_accepted, 1);
+        let with = document(&db, "C1");
+        assert!(with.contains("Note: Allergic to latex gloves"), "{with}");
+        assert!(with.contains("Tags: vip."), "{with}");
+        let mut service = crate::search::SearchService::new(Some(&dir.path().join("no-model")));
+        let hits = |service: &mut crate::search::SearchService| {
+            service
+                .search(&db, "latex", 5, &Default::default(), Utc::now())
+                .unwrap()
+                .hits
+                .into_iter()
+                .map(|h| h.customer_id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(hits(&mut service), vec!["C1"]);
+
+        undo_upload(&db, summary.upload_id, Utc::now()).unwrap();
+        assert_eq!(document(&db, "C1"), before);
+        assert!(hits(&mut service).is_empty());
+    }
+
+    #[test]
+    fn undoing_and_rejecting_one_match_rebuild_that_customers_document() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, file) = store_and_sheet(dir.path());
+        let before = document(&db, "C1");
+        let summary = upload(&db, &file, &UploadRequest::default(), Utc::now()).unwrap();
+        let match_id: i64 = Store::open(&db)
+            .unwrap()
+            .conn()
+            .query_row(
+                "SELECT id FROM upload_matches WHERE upload_id = ?1",
+                [summary.upload_id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        undo_match(&db, match_id, Utc::now()).unwrap();
+        assert_eq!(document(&db, "C1"), before);
+        decide(&db, match_id, Verdict::Accept, Utc::now()).unwrap();
+        assert!(document(&db, "C1").contains("latex"));
+        decide(&db, match_id, Verdict::Reject, Utc::now()).unwrap();
+        assert_eq!(document(&db, "C1"), before);
+    }
+
+    #[test]
+    fn an_upload_re_embeds_the_changed_document_before_the_next_search_with_the_real_model() {
+        let Some(model) = keeper_search::ModelPaths::default_dir().filter(|d| d.is_dir()) else {
+            eprintln!("SKIPPED: no embedding model (set KEEPER_MODEL_DIR)");
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let (db, file) = store_and_sheet(dir.path());
+        let mut service = crate::search::SearchService::new(Some(&model));
+        assert!(service.status().enabled);
+        let report = service
+            .refresh_and_embed(&db, Utc::now(), &mut |_| {}, &AtomicFlag::new(false))
+            .unwrap();
+        assert_eq!(report.embedded, 2);
+        upload(&db, &file, &UploadRequest::default(), Utc::now()).unwrap();
+        let model_id = keeper_search::ModelPaths::from_dir(&model).model_id();
+        let pending = |db: &Path| {
+            keeper_search::index::pending_count(Store::open(db).unwrap().conn(), model_id).unwrap()
+        };
+        assert_eq!(pending(&db), 1);
+        let results = service
+            .search(
+                &db,
+                "who is allergic to latex",
+                5,
+                &Default::default(),
+                Utc::now(),
+            )
+            .unwrap();
+        assert_eq!(pending(&db), 0, "the changed document was embedded first");
+        assert_eq!(results.hits[0].customer_id, "C1");
+        assert!(results.hits[0].semantic_rank.is_some());
     }
 
     #[test]

@@ -134,6 +134,7 @@ fn unreachable(error: ApiError, now: DateTime<Utc>) -> HealthReport {
             last_sync: vec![],
             error_rate: None,
             queue_depth: 0,
+            queue_dead: 0,
             embedding_backlog: None,
             reconciliation_mismatches: None,
             last_run_failed: None,

@@ -1,13 +1,17 @@
 //! Insights: recomputing analysis, the daily task list and its state changes, and the
 //! chart-ready figures (customer metrics, staff metrics, business summary) the Insights
 //! screen and `keeper tasks` show. Every function takes `now` from the caller.
+//!
+//! Every recompute here is followed by [`task_context::fill`]: the best-ranked open tasks
+//! get the context search retrieves for their type (analysis itself never calls search).
 
+use crate::task_context::{self, FILL_LIMIT};
 use crate::{ApiError, Result};
 use chrono::{DateTime, Utc};
 use keeper_analysis::tasks::store::{self as task_store, Action};
 use keeper_analysis::tasks::{HistoryEntry, TaskView};
 use keeper_analysis::views::{self, BusinessSummaryView, CustomerMetricsView, StaffMetricsView};
-use keeper_analysis::{InsightsSummary, RecomputeReport};
+use keeper_analysis::{InsightsSummary, RecomputeReport, Refit, RefitPolicy};
 use keeper_store::Store;
 use serde::Serialize;
 use std::path::Path;
@@ -24,12 +28,24 @@ impl From<keeper_analysis::Error> for ApiError {
 /// Recomputes every metric and today's tasks from the database as of `now`.
 pub fn recompute(db: &Path, now: DateTime<Utc>) -> Result<RecomputeReport> {
     let mut store = Store::open(db)?;
-    Ok(keeper_analysis::recompute(&mut store, now)?)
+    recompute_store(&mut store, now)
 }
 
-/// The demo stage: recompute, then the figures and the `top_n` best tasks.
+/// Recomputes on an open store (incrementally: the stored model parameters are reused
+/// unless stale, and only changed metric rows are written), then retrieves the context of
+/// the best open tasks.
+pub fn recompute_store(store: &mut Store, now: DateTime<Utc>) -> Result<RecomputeReport> {
+    let refit = Refit::IfStale(RefitPolicy::default());
+    let report = keeper_analysis::recompute_with(store, now, &refit)?;
+    task_context::fill(store.conn(), now, FILL_LIMIT)?;
+    Ok(report)
+}
+
+/// The demo stage: recompute, then the figures and the `top_n` best tasks with their context.
 pub fn run_stage(store: &mut Store, now: DateTime<Utc>, top_n: usize) -> Result<InsightsSummary> {
-    Ok(keeper_analysis::run_stage(store, now, top_n)?)
+    let report = recompute_store(store, now)?;
+    let top_tasks = task_store::list_open(store.conn(), now, top_n)?;
+    Ok(InsightsSummary { report, top_tasks })
 }
 
 /// The task list and when it was computed.
@@ -49,8 +65,10 @@ pub fn tasks(db: &Path, now: DateTime<Utc>, limit: usize, refresh: bool) -> Resu
     let today = now.format("%Y-%m-%d").to_string();
     let stale = last.as_deref().is_none_or(|l| !l.starts_with(&today));
     if refresh || stale {
-        keeper_analysis::recompute(&mut store, now)?;
+        recompute_store(&mut store, now)?;
     }
+    // The tasks below the best FILL_LIMIT get their context when first listed.
+    task_context::fill(store.conn(), now, limit)?;
     Ok(TaskList {
         computed_at: keeper_analysis::recompute::last_run_at(store.conn())?,
         recomputed: refresh || stale,

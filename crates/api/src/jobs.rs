@@ -105,7 +105,9 @@ impl Jobs {
         F: FnOnce(JobHandle) -> Fut + Send + 'static,
         Fut: Future<Output = Result<()>> + 'static,
     {
-        {
+        // The running status as it was at the start: a quick job may end before `start`
+        // returns, and the caller must still see that it started.
+        let running = {
             let mut guard = self.inner.status.lock().unwrap_or_else(|p| p.into_inner());
             if guard.0.state == JobState::Running {
                 return Err(ApiError {
@@ -123,7 +125,8 @@ impl Jobs {
                 started_at: Some(now),
                 ..idle_status()
             };
-        }
+            guard.0.clone()
+        };
         let handle = JobHandle {
             inner: self.inner.clone(),
         };
@@ -171,8 +174,9 @@ impl Jobs {
                 s.error_code = Some("internal".to_owned());
                 s.error = Some(format!("could not start the background job: {e}"));
             });
+            return Ok(self.status());
         }
-        Ok(self.status())
+        Ok(running)
     }
 }
 

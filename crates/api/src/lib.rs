@@ -13,7 +13,9 @@ pub mod import;
 pub mod insights;
 pub mod jobs;
 pub mod reviews;
+pub mod schedule;
 pub mod search;
+pub mod task_context;
 pub mod views;
 
 pub use error::{ApiError, Result};

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use keeper_search::context::{TaskContext, TaskType};
 use keeper_search::index::{self, EmbedOptions, EmbedProgress, RefreshStats};
 use keeper_search::search::{Rankings, SearchFilters, SearchResults, Semantic};
-use keeper_search::{Embedder, SearchError};
+use keeper_search::{Embedder, SearchError, VectorCache};
 use keeper_store::Store;
 use serde::Serialize;
 use std::path::Path;
@@ -42,9 +42,15 @@ pub struct EmbedReport {
     pub semantic: SemanticStatus,
 }
 
+/// At most this many changed documents are embedded before a search answers (about 10 ms
+/// each); more wait for the next embedding pass and are found by keyword meanwhile.
+pub const EMBED_BEFORE_SEARCH: usize = 32;
+
 /// The search engine of one app session.
 pub struct SearchService {
     embedder: std::result::Result<Embedder, SearchError>,
+    /// The vectors of the database last searched, reloaded only after it changes.
+    vectors: VectorCache,
 }
 
 impl SearchService {
@@ -53,6 +59,7 @@ impl SearchService {
     pub fn new(model_dir: Option<&Path>) -> SearchService {
         SearchService {
             embedder: keeper_search::load_embedder(model_dir),
+            vectors: VectorCache::new(),
         }
     }
 
@@ -109,7 +116,9 @@ impl SearchService {
     }
 
     /// Searches customers (hybrid when the model is loaded, keyword-only otherwise). Builds the
-    /// documents first when the database has none yet.
+    /// documents first when the database has none yet, and first embeds the documents that
+    /// changed since the last embedding pass when there are only a few (an accepted or undone
+    /// spreadsheet match changes one customer's document; a sync's pass embeds the rest).
     pub fn search(
         &mut self,
         db: &Path,
@@ -126,13 +135,26 @@ impl SearchService {
         if built == 0 {
             index::refresh_documents(store.conn_mut(), now)?;
         }
+        if let Ok(e) = self.embedder.as_mut()
+            && (1..=EMBED_BEFORE_SEARCH)
+                .contains(&index::pending_count(store.conn(), e.model_id())?)
+        {
+            index::embed_pending(
+                store.conn_mut(),
+                e,
+                EmbedOptions::default(),
+                &mut |_| {},
+                &AtomicBool::new(false),
+            )?;
+        }
         let semantic = match self.embedder.as_mut() {
             Ok(e) => Semantic::On(e),
             Err(e) => Semantic::Off(e.to_string()),
         };
-        Ok(keeper_search::search::search(
+        Ok(keeper_search::search::search_cached(
             store.conn(),
             semantic,
+            &mut self.vectors,
             query,
             limit,
             filters,

@@ -362,6 +362,20 @@ view! {
         /// pending, accepted, rejected or skipped: what happened since.
         pub state: String,
         pub fields: Vec<FieldComparison>,
+        /// Other customers the row may be (rows in review; at most three), best first.
+        pub alternatives: Vec<MatchAlternative>,
+    }
+}
+
+view! {
+    /// Another Square customer a sheet row in review may be; the owner can pick it instead.
+    pub struct MatchAlternative {
+        pub customer_id: String,
+        pub customer_name: Option<String>,
+        pub score: f64,
+        pub fields: Vec<FieldComparison>,
+        /// The row of this sheet already linked to this customer, if any.
+        pub taken_by_row: Option<u32>,
     }
 }
 

@@ -105,6 +105,14 @@ pub enum EnrichError {
         /// What was asked.
         action: &'static str,
     },
+    /// The customer is not one of the match's alternatives.
+    #[error("customer {customer_id} is not an alternative of match {id}")]
+    AlternativeNotFound {
+        /// Match concerned.
+        id: i64,
+        /// Customer asked for.
+        customer_id: String,
+    },
     /// Thresholds out of order or outside 0..1.
     #[error("thresholds must satisfy 0 <= review ({review}) <= accept ({accept}) <= 1")]
     BadThresholds {
@@ -140,6 +148,7 @@ impl EnrichError {
             EnrichError::UploadUndone { .. } => "upload_undone",
             EnrichError::MatchState { .. } => "invalid_match_state",
             EnrichError::BadThresholds { .. } => "bad_thresholds",
+            EnrichError::AlternativeNotFound { .. } => "alternative_not_found",
         }
     }
 }

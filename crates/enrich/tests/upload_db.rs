@@ -509,3 +509,90 @@ fn the_same_matcher_finds_the_planted_duplicate_customers() {
     );
     assert!(pairs.iter().all(|p| !p.reasons.is_empty()));
 }
+
+#[test]
+fn a_row_in_review_offers_its_runners_up_and_the_owner_can_pick_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = store_copy(dir.path());
+    // Two customers with the same rare name: a sheet row with the name only could be either.
+    store
+        .conn()
+        .execute_batch(
+            "INSERT INTO customers (id, given_name, family_name, email, phone_e164) VALUES
+               ('C_TWIN_A', 'Marisol', 'Quennell', 'mq1@example.com', '+16175550191'),
+               ('C_TWIN_B', 'Marisol', 'Quennell', 'mq2@example.com', '+16175550192');",
+        )
+        .unwrap();
+    let file = dir.path().join("twins.csv");
+    std::fs::write(
+        &file,
+        "Client,Notes\nMarisol Quennell,Prefers the window seat\n",
+    )
+    .unwrap();
+    let everything_to_review = UploadOptions {
+        accept_above: 1.0,
+        review_above: 0.0,
+        ..UploadOptions::default()
+    };
+    let s = db::upload_file(&mut store, &file, &everything_to_review, now()).unwrap();
+    assert_eq!(s.to_review, 1, "{s:#?}");
+    let row = db::review_candidates(&store, s.upload_id).unwrap().groups[0].candidates[0].clone();
+    let twins = ["C_TWIN_A", "C_TWIN_B"];
+    assert!(twins.contains(&row.customer_id.as_str()));
+    let other = twins.iter().find(|t| **t != row.customer_id).unwrap();
+    let alt = row
+        .alternatives
+        .iter()
+        .find(|a| a.customer_id == *other)
+        .unwrap_or_else(|| panic!("{other} is a runner-up: {:#?}", row.alternatives));
+    assert!(row.alternatives.len() <= 3);
+    assert!(
+        (alt.score - row.score).abs() < 1e-9,
+        "same evidence, same score"
+    );
+    assert!(!alt.explanation.is_empty());
+    assert_eq!(alt.fields[0].customer, "Marisol Quennell");
+    assert_eq!(
+        alt.fields[2].customer,
+        if *other == "C_TWIN_A" {
+            "mq1@example.com"
+        } else {
+            "mq2@example.com"
+        }
+    );
+    assert_eq!(alt.taken_by_line, None);
+
+    let err = db::choose_alternative(&mut store, row.match_id, "C_NOBODY", now()).unwrap_err();
+    assert_eq!(err.code(), "alternative_not_found");
+    let chosen = db::choose_alternative(&mut store, row.match_id, other, now()).unwrap();
+    assert_eq!(chosen.customer_id, *other);
+    assert_eq!(
+        (chosen.state.as_str(), chosen.decided_by.as_str()),
+        ("accepted", "owner")
+    );
+    assert!(
+        chosen
+            .alternatives
+            .iter()
+            .any(|a| a.customer_id == row.customer_id),
+        "the first guess becomes a runner-up"
+    );
+    let notes_of = |store: &Store, id: &str| {
+        count(
+            store,
+            &format!(
+                "SELECT COUNT(*) FROM customer_enrichments WHERE customer_id = '{id}' AND kind = 'note'"
+            ),
+        )
+    };
+    assert_eq!(
+        (notes_of(&store, other), notes_of(&store, &row.customer_id)),
+        (1, 0)
+    );
+    // Changing one's mind again moves the merged note back.
+    db::choose_alternative(&mut store, row.match_id, &row.customer_id, now()).unwrap();
+    assert_eq!(
+        (notes_of(&store, other), notes_of(&store, &row.customer_id)),
+        (0, 1)
+    );
+}

@@ -1,6 +1,9 @@
 //! Reading one window from Square: the request each stream's window needs (historical by
 //! `created_at`/`start_at`, or incremental by `updated_at`/`begin_time` in a sync), page by
-//! page, each page handed to the writer with the cursor that follows it.
+//! page, each page handed to the writer with the cursor that follows it and each object's
+//! JSON exactly as Square sent it. A window interrupted mid-way continues from its stored
+//! cursor; when Square no longer accepts that cursor (`INVALID_CURSOR`), the window starts
+//! again from its beginning.
 
 use crate::plan::{CATALOG_TYPES, Stream, Window};
 use crate::writer::Item;
@@ -12,8 +15,8 @@ use keeper_square::client::{
 };
 use keeper_square::models::{CatalogObjectType, SortOrder, TimeRange, Timestamp};
 use keeper_square::requests::{
-    CustomerFilter, CustomerQuery, LoyaltyEventDateTimeFilter, LoyaltyEventFilter,
-    LoyaltyEventQuery, SearchCatalogObjectsRequest, SearchCustomersRequest,
+    CustomerFilter, CustomerQuery, CustomerSort, CustomerSortField, LoyaltyEventDateTimeFilter,
+    LoyaltyEventFilter, LoyaltyEventQuery, SearchCatalogObjectsRequest, SearchCustomersRequest,
     SearchLoyaltyAccountsRequest, SearchLoyaltyEventsRequest, SearchOrdersDateTimeFilter,
     SearchOrdersFilter, SearchOrdersQuery, SearchOrdersRequest, SearchOrdersSort,
     SearchOrdersSortField, SearchTeamMembersRequest,
@@ -48,7 +51,27 @@ pub struct PageOut {
 #[derive(Debug)]
 pub enum Msg {
     Page(PageOut),
-    Failed { window: usize, error: Error },
+    /// The stored cursor was refused: the window is read again from its beginning (its
+    /// checkpoint goes back to zero before the pages that follow).
+    Restart {
+        window: usize,
+    },
+    Failed {
+        window: usize,
+        error: Error,
+    },
+}
+
+/// Whether `e` is Square refusing a cursor (expired, or not made for this query).
+pub fn is_invalid_cursor(e: &Error) -> bool {
+    let Error::Square { source, .. } = e else {
+        return false;
+    };
+    source.square_error().is_some_and(|s| {
+        s.api_errors()
+            .iter()
+            .any(|a| a.code == keeper_square::error::ErrorCode::InvalidCursor)
+    })
 }
 
 /// What a fetcher needs besides its window.
@@ -73,33 +96,47 @@ fn sq(stream: Stream) -> impl Fn(ClientError) -> Error {
 }
 
 impl Fetcher {
-    /// Reads window `idx`, sending its pages; a failure is sent as [`Msg::Failed`].
-    pub async fn run(self, idx: usize, window: Window) {
-        if let Err(error) = self.window(idx, &window).await {
+    /// Reads window `idx` (from `resume`, the cursor stored by an interrupted read, when
+    /// given), sending its pages; a failure is sent as [`Msg::Failed`].
+    pub async fn run(self, idx: usize, window: Window, resume: Option<String>) {
+        let mut result = self.window(idx, &window, resume.clone()).await;
+        if resume.is_some() && result.as_ref().is_err_and(is_invalid_cursor) {
+            tracing::info!(stream = %window.stream, window = %window.key,
+                "stored cursor refused; reading the window from its start");
+            if self.tx.send(Msg::Restart { window: idx }).await.is_err() {
+                return;
+            }
+            result = self.window(idx, &window, None).await;
+        }
+        if let Err(error) = result {
             let _ = self.tx.send(Msg::Failed { window: idx, error }).await;
         }
     }
 
-    async fn send(&self, page: PageOut) -> Result<()> {
-        // A closed channel means the run was abandoned: nothing left to do.
-        let _ = self.tx.send(Msg::Page(page)).await;
-        Ok(())
+    /// Hands a page to the writer; `false` when the run was abandoned (nothing left to do).
+    async fn send(&self, page: PageOut) -> bool {
+        self.tx.send(Msg::Page(page)).await.is_ok()
     }
 
     async fn drain<R>(
         &self,
         idx: usize,
         stream: Stream,
-        mut pages: Pages<R>,
+        pages: Pages<R>,
         last: bool,
+        resume: Option<String>,
     ) -> Result<()>
     where
         R: Page + DeserializeOwned,
         R::Item: crate::fetched::Fetched,
     {
+        let mut pages = match resume {
+            Some(cursor) => pages.resume_at(cursor),
+            None => pages,
+        };
         loop {
-            let page = pages.next_page().await.map_err(sq(stream))?;
-            let Some(page) = page else {
+            let page = pages.next_page_raw().await.map_err(sq(stream))?;
+            let Some((page, raw)) = page else {
                 if last {
                     self.send(PageOut {
                         window: idx,
@@ -107,27 +144,35 @@ impl Fetcher {
                         cursor: None,
                         done: true,
                     })
-                    .await?;
+                    .await;
                 }
                 return Ok(());
             };
             self.requests.fetch_add(1, Ordering::Relaxed);
-            let items = Item::all(stream.as_str(), page.items())?;
+            let items = page
+                .items()
+                .iter()
+                .zip(raw)
+                .map(|(item, json)| {
+                    Item::exact(stream.as_str(), item, Box::<str>::from(json).into())
+                })
+                .collect::<Result<Vec<_>>>()?;
             let done = pages.is_done();
-            self.send(PageOut {
-                window: idx,
-                items,
-                cursor: pages.cursor().map(str::to_owned),
-                done: done && last,
-            })
-            .await?;
-            if done {
+            let sent = self
+                .send(PageOut {
+                    window: idx,
+                    items,
+                    cursor: pages.cursor().map(str::to_owned),
+                    done: done && last,
+                })
+                .await;
+            if done || !sent {
                 return Ok(());
             }
         }
     }
 
-    async fn window(&self, idx: usize, w: &Window) -> Result<()> {
+    async fn window(&self, idx: usize, w: &Window, resume: Option<String>) -> Result<()> {
         let c = &self.client;
         let stream = w.stream;
         let incremental = self.mode == Mode::Sync && w.key != "all";
@@ -144,7 +189,8 @@ impl Fetcher {
                     cursor: None,
                     done: true,
                 })
-                .await
+                .await;
+                Ok(())
             }
             Stream::Customers if incremental => {
                 let body = SearchCustomersRequest {
@@ -161,12 +207,34 @@ impl Fetcher {
                     }),
                     ..Default::default()
                 };
-                self.drain(idx, stream, c.search_customers(body), true)
+                self.drain(idx, stream, c.search_customers(body), true, resume)
                     .await
             }
-            Stream::Customers => {
+            Stream::Customers if w.key == "all" => {
                 let pages = c.list_customers(&ListCustomersQuery::backfill());
-                self.drain(idx, stream, pages, true).await
+                self.drain(idx, stream, pages, true, resume).await
+            }
+            Stream::Customers => {
+                // A historical window: the profiles created inside it, oldest first.
+                let body = SearchCustomersRequest {
+                    limit: Some(100),
+                    query: Some(CustomerQuery {
+                        filter: Some(CustomerFilter {
+                            created_at: Some(TimeRange {
+                                start_at: begin,
+                                end_at: end,
+                            }),
+                            ..Default::default()
+                        }),
+                        sort: Some(CustomerSort {
+                            field: Some(CustomerSortField::CreatedAt),
+                            order: Some(SortOrder::Asc),
+                        }),
+                    }),
+                    ..Default::default()
+                };
+                self.drain(idx, stream, c.search_customers(body), true, resume)
+                    .await
             }
             Stream::Payments => {
                 let mut q = ListPaymentsQuery {
@@ -182,7 +250,8 @@ impl Fetcher {
                     q.begin_time = begin;
                     q.end_time = end;
                 }
-                self.drain(idx, stream, c.list_payments(&q), true).await
+                self.drain(idx, stream, c.list_payments(&q), true, resume)
+                    .await
             }
             Stream::Refunds => {
                 let mut q = ListRefundsQuery {
@@ -196,7 +265,8 @@ impl Fetcher {
                     q.begin_time = begin;
                     q.end_time = end;
                 }
-                self.drain(idx, stream, c.list_refunds(&q), true).await
+                self.drain(idx, stream, c.list_refunds(&q), true, resume)
+                    .await
             }
             Stream::Orders => {
                 let range = Some(TimeRange {
@@ -236,7 +306,7 @@ impl Fetcher {
                     ..Default::default()
                 };
                 let pages = c.search_orders(body).map_err(sq(stream))?;
-                self.drain(idx, stream, pages, true).await
+                self.drain(idx, stream, pages, true, resume).await
             }
             Stream::Bookings => {
                 let (Some(b), Some(e)) = (begin, end) else {
@@ -246,14 +316,14 @@ impl Fetcher {
                 };
                 let window = BookingsWindow::new(b, e).map_err(sq(stream))?;
                 let pages = c.list_bookings(&ListBookingsQuery::new(window));
-                self.drain(idx, stream, pages, true).await
+                self.drain(idx, stream, pages, true, resume).await
             }
             Stream::TeamMembers => {
                 let body = SearchTeamMembersRequest {
                     limit: Some(200),
                     ..Default::default()
                 };
-                self.drain(idx, stream, c.search_team_members(body), true)
+                self.drain(idx, stream, c.search_team_members(body), true, resume)
                     .await
             }
             Stream::Catalog if incremental => {
@@ -264,44 +334,58 @@ impl Fetcher {
                     ..Default::default()
                 };
                 let pages = c.search_catalog(body).map_err(sq(stream))?;
-                self.drain(idx, stream, pages, true).await
+                self.drain(idx, stream, pages, true, resume).await
             }
             Stream::Catalog => {
                 let query = ListCatalogQuery {
                     types: CATALOG_TYPES.map(CatalogObjectType::from).to_vec(),
                     catalog_version: None,
                 };
-                self.drain(idx, stream, c.list_catalog(&query), true).await
+                self.drain(idx, stream, c.list_catalog(&query), true, resume)
+                    .await
             }
             Stream::LoyaltyAccounts => {
+                // A resumed read continues the accounts; the program was stored before.
+                if resume.is_some() {
+                    let body = SearchLoyaltyAccountsRequest {
+                        limit: Some(200),
+                        ..Default::default()
+                    };
+                    let pages = c.search_loyalty_accounts(body);
+                    return self.drain(idx, stream, pages, true, resume).await;
+                }
                 let program = c
                     .retrieve_loyalty_program_main()
                     .await
                     .map_err(sq(stream))?;
                 self.requests.fetch_add(1, Ordering::Relaxed);
                 let Some(program) = program else {
-                    return self
-                        .send(PageOut {
-                            window: idx,
-                            items: Vec::new(),
-                            cursor: None,
-                            done: true,
-                        })
-                        .await;
+                    self.send(PageOut {
+                        window: idx,
+                        items: Vec::new(),
+                        cursor: None,
+                        done: true,
+                    })
+                    .await;
+                    return Ok(());
                 };
                 let items = Item::all(stream.as_str(), &[program])?;
-                self.send(PageOut {
-                    window: idx,
-                    items,
-                    cursor: None,
-                    done: false,
-                })
-                .await?;
+                let sent = self
+                    .send(PageOut {
+                        window: idx,
+                        items,
+                        cursor: None,
+                        done: false,
+                    })
+                    .await;
+                if !sent {
+                    return Ok(());
+                }
                 let body = SearchLoyaltyAccountsRequest {
                     limit: Some(200),
                     ..Default::default()
                 };
-                self.drain(idx, stream, c.search_loyalty_accounts(body), true)
+                self.drain(idx, stream, c.search_loyalty_accounts(body), true, resume)
                     .await
             }
             Stream::LoyaltyEvents => {
@@ -322,7 +406,7 @@ impl Fetcher {
                     limit: Some(30),
                     ..Default::default()
                 };
-                self.drain(idx, stream, c.search_loyalty_events(body), true)
+                self.drain(idx, stream, c.search_loyalty_events(body), true, resume)
                     .await
             }
         }

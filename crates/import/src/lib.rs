@@ -19,6 +19,7 @@ pub mod import;
 pub mod plan;
 pub mod progress;
 pub mod reconcile;
+pub mod retry;
 pub mod state;
 pub mod stats;
 pub mod sync;

@@ -1,6 +1,6 @@
 //! The import state in the store (migration 0003): runs, a checkpoint per stream and window
-//! (written in the same transaction as the window's page), sync cursors, and customers Square
-//! deleted or merged away.
+//! (written in the same transaction as the window's page, with the cursor that continues
+//! it), sync cursors, and customers Square deleted or merged away.
 
 use crate::plan::{Stream, Window};
 use crate::writer::PageWrite;
@@ -218,6 +218,37 @@ pub fn start_window(
     )?
     .execute((run_id, stream.as_str(), key))?;
     Ok(())
+}
+
+/// Opens a window for reading. An interrupted window (not done, with the cursor of its last
+/// stored page) is resumed: its counts stay and `Some((cursor, objects))` is returned, the
+/// objects its stored pages hold. Any other window starts from its beginning (`None`).
+pub fn open_window(
+    conn: &Connection,
+    run_id: i64,
+    stream: Stream,
+    key: &str,
+) -> rusqlite::Result<Option<(String, i64)>> {
+    let resume: Option<(String, i64)> = conn
+        .prepare_cached(
+            "SELECT cursor, objects FROM import_windows
+             WHERE run_id = ?1 AND stream = ?2 AND window_key = ?3
+               AND status != 'done' AND cursor IS NOT NULL AND pages > 0",
+        )?
+        .query_row((run_id, stream.as_str(), key), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    if resume.is_none() {
+        start_window(conn, run_id, stream, key)?;
+        return Ok(None);
+    }
+    conn.prepare_cached(
+        "UPDATE import_windows SET status = 'running', attempts = attempts + 1
+         WHERE run_id = ?1 AND stream = ?2 AND window_key = ?3",
+    )?
+    .execute((run_id, stream.as_str(), key))?;
+    Ok(resume)
 }
 
 /// The checkpoint of one stored page: call inside the page's transaction. `closed` — the

@@ -7,6 +7,12 @@
 //! A stream whose endpoint family's circuit breaker is open is skipped: its stored data
 //! stays and the report says "using stored data for …". Cursors move only for streams
 //! whose every window was read.
+//!
+//! Normal and low work that fails transiently (after the engine's retries), meets an open
+//! breaker, or is deferred because its family's budget is scarce goes to the persisted
+//! retry queue ([`crate::retry`]) instead of failing the sync: the next sync runs due
+//! entries first, in priority order; entries backing off keep their stream out of the sync;
+//! dead entries (attempts used up) stay visible until `retry_dead` revives them.
 
 use crate::engine::{EngineRun, count, counter, stream_totals};
 use crate::fetch::Mode;
@@ -14,14 +20,16 @@ use crate::import::RunReport;
 use crate::plan::{Stream, Window, day_windows};
 use crate::progress::Progress;
 use crate::reconcile::reconcile;
+use crate::retry::{self, QueuedWindow, Recorded};
 use crate::state::{self, RunKind, rfc3339};
 use crate::{Error, Result};
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use keeper_normalize::Context;
 use keeper_square::client::SquareClient;
+use keeper_square::control::{Budget, Priority};
 use keeper_store::Store;
 use rusqlite::Connection;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 /// The sync cursor that records the last full customer listing.
@@ -50,6 +58,8 @@ pub struct SyncOptions {
     pub full_every: ChronoDuration,
     pub retries: u32,
     pub retry_pause: Duration,
+    /// Retry the queue's dead entries too (their attempts start again).
+    pub retry_dead: bool,
 }
 
 impl SyncOptions {
@@ -65,6 +75,7 @@ impl SyncOptions {
             full_every: ChronoDuration::days(7),
             retries: 2,
             retry_pause: Duration::from_secs(2),
+            retry_dead: false,
         }
     }
 }
@@ -177,6 +188,79 @@ fn plan(conn: &Connection, opts: &SyncOptions, full: bool) -> rusqlite::Result<V
         w.seq = i as i64 + 1;
     }
     Ok(out)
+}
+
+/// What the retry queue does to a sync's plan.
+#[derive(Debug, Default)]
+struct QueuePlan {
+    /// The windows to run: due queue entries first (priority order), then the rest.
+    windows: Vec<Window>,
+    /// Streams left out of this sync (an entry backing off or dead): cursors stay.
+    held: BTreeSet<Stream>,
+    notes: Vec<String>,
+}
+
+/// Merges the queue's `entries` into the `fresh` plan at `now`: a due entry runs first with
+/// its stored bounds (widened to the fresh window's, if the fresh plan has the same
+/// window); an entry not due, or dead, keeps its window out.
+fn merge_queue(fresh: Vec<Window>, entries: &[QueuedWindow], now: DateTime<Utc>) -> QueuePlan {
+    let mut fresh: Vec<Option<Window>> = fresh.into_iter().map(Some).collect();
+    let mut take = |stream: Stream, key: &str| -> Option<Window> {
+        fresh
+            .iter_mut()
+            .find(|w| {
+                w.as_ref()
+                    .is_some_and(|w| w.stream == stream && w.key == key)
+            })
+            .and_then(Option::take)
+    };
+    let mut out = QueuePlan::default();
+    for e in entries {
+        let same = take(e.stream, &e.key);
+        if e.is_due(now) {
+            let mut w = e.window();
+            if let Some(f) = same {
+                w.begin = w.begin.min(f.begin);
+                w.end = match (w.end, f.end) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+            }
+            out.windows.push(w);
+            continue;
+        }
+        out.held.insert(e.stream);
+        let error = e.last_error_code.as_deref().unwrap_or("unknown error");
+        out.notes.push(match e.dead_at {
+            Some(_) => format!(
+                "{} {}: gave up after {} attempts ({error}); using stored data until \
+                 `keeper sync --retry-dead`",
+                e.stream, e.key, e.attempts
+            ),
+            None => format!(
+                "{} {}: waiting to retry after {} ({error}, attempt {} of {})",
+                e.stream,
+                e.key,
+                rfc3339(e.not_before),
+                e.attempts,
+                e.priority.policy().max_attempts
+            ),
+        });
+    }
+    out.windows.extend(fresh.into_iter().flatten());
+    for (i, w) in out.windows.iter_mut().enumerate() {
+        w.seq = i as i64 + 1;
+    }
+    out
+}
+
+/// Whether a failed window goes to the retry queue rather than failing the sync.
+fn queueable(stream: Stream, error: &Error) -> bool {
+    retry::queued_when_failing(stream)
+        && match error {
+            Error::Square { source, .. } => source.use_stored_data(),
+            _ => false,
+        }
 }
 
 /// Moves every stream's cursor to `at` (after an import, or a sync's completed streams).
@@ -294,13 +378,26 @@ pub async fn sync(
     };
     let since = cursor(store.conn(), "payments")?.unwrap_or(opts.now - ChronoDuration::days(365));
     let ctx = Context::new(country(store.conn())?.as_deref(), opts.now);
-    let run = {
+    if opts.retry_dead {
+        retry::revive_dead(store.conn(), opts.now)?;
+    }
+    let entries = retry::entries(store.conn())?;
+    let (run, queue_plan, deferred) = {
         let tx = store.conn_mut().transaction()?;
         let run = state::new_run(&tx, RunKind::Sync, since, opts.now, opts.now)?;
-        let windows = plan(&tx, opts, full)?;
-        state::plan_windows(&tx, run.id, &windows)?;
+        let mut queue_plan = merge_queue(plan(&tx, opts, full)?, &entries, opts.now);
+        // Low work meets a scarce or closed budget: deferred to the queue without a request.
+        let (deferred, windows): (Vec<Window>, Vec<Window>) =
+            std::mem::take(&mut queue_plan.windows)
+                .into_iter()
+                .partition(|w| {
+                    retry::stream_priority(w.stream) == Priority::Low
+                        && client.budget(retry::stream_family(w.stream)) != Budget::Ample
+                });
+        queue_plan.windows = windows;
+        state::plan_windows(&tx, run.id, &queue_plan.windows)?;
         tx.commit()?;
-        run
+        (run, queue_plan, deferred)
     };
     let requests = counter();
     let engine = EngineRun {
@@ -315,7 +412,57 @@ pub async fn sync(
     };
     let outcome = engine.execute(store, progress).await?;
 
-    let mut notes = Vec::new();
+    let mut notes = queue_plan.notes.clone();
+    let mut held = queue_plan.held.clone();
+    for w in &deferred {
+        let family = retry::stream_family(w.stream);
+        let message = format!("{family} budget is scarce; deferred to a later sync");
+        retry::record_deferral(store.conn(), w, &message, opts.now)?;
+        notes.push(format!("{} {}: {message}", w.stream, w.key));
+        held.insert(w.stream);
+    }
+    let planned: HashMap<(Stream, &str), &Window> = queue_plan
+        .windows
+        .iter()
+        .map(|w| ((w.stream, w.key.as_str()), w))
+        .collect();
+    let mut failed: Vec<&(Stream, String, Error)> = Vec::new();
+    for f @ (stream, key, error) in &outcome.failed {
+        let window = planned.get(&(*stream, key.as_str()));
+        match window {
+            Some(w) if queueable(*stream, error) => {
+                let code = error.code();
+                let recorded =
+                    retry::record_failure(store.conn(), w, code, &error.to_string(), opts.now)?;
+                notes.push(match recorded {
+                    Recorded::Retry {
+                        attempts,
+                        not_before,
+                    } => format!(
+                        "{stream} {key}: queued for a later sync ({code}, attempt {attempts}, \
+                         not before {})",
+                        rfc3339(not_before)
+                    ),
+                    Recorded::Dead { attempts } => format!(
+                        "{stream} {key}: gave up after {attempts} attempts ({code}); kept in \
+                         the retry queue"
+                    ),
+                });
+                held.insert(*stream);
+            }
+            _ => failed.push(f),
+        }
+    }
+    let failed_keys: HashSet<(Stream, &str)> = outcome
+        .failed
+        .iter()
+        .map(|(s, k, _)| (*s, k.as_str()))
+        .collect();
+    for w in &queue_plan.windows {
+        if !failed_keys.contains(&(w.stream, w.key.as_str())) {
+            retry::remove(store.conn(), w.stream, &w.key)?;
+        }
+    }
     if let Some(listed) = &outcome.customers_listed {
         for v in settle_vanished(store, listed, &outcome.customers_written, opts.now)? {
             notes.push(match v {
@@ -326,7 +473,8 @@ pub async fn sync(
             });
         }
     }
-    let failed_streams: BTreeSet<Stream> = outcome.failed.iter().map(|(s, _, _)| *s).collect();
+    let mut failed_streams: BTreeSet<Stream> = failed.iter().map(|(s, _, _)| *s).collect();
+    failed_streams.extend(held);
     let completed: Vec<Stream> = Stream::ALL
         .into_iter()
         .filter(|s| !failed_streams.contains(s))
@@ -348,8 +496,7 @@ pub async fn sync(
     for s in &using_stored {
         tracing::warn!(stream = %s, "circuit open: using stored data");
     }
-    let hard: Vec<String> = outcome
-        .failed
+    let hard: Vec<String> = failed
         .iter()
         .filter(|(_, _, e)| !e.is_circuit_open())
         .map(|(s, k, e)| format!("{s} {k}: {e}"))

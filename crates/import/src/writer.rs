@@ -51,6 +51,18 @@ impl Item {
         })
     }
 
+    /// A fetched object with its JSON exactly as Square sent it (`json`), which may carry
+    /// fields the typed model does not know.
+    pub fn exact<T: Fetched>(stream: &'static str, item: &T, json: String) -> Result<Item> {
+        let id = item.id().ok_or(Error::MissingId { stream })?;
+        Ok(Item {
+            object_type: item.object_type().to_owned(),
+            id: id.to_owned(),
+            version: item.version(),
+            json,
+        })
+    }
+
     /// Serializes every object of a page.
     pub fn all<T: Fetched>(stream: &'static str, items: &[T]) -> Result<Vec<Item>> {
         items.iter().map(|i| Item::of(stream, i)).collect()

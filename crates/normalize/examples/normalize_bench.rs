@@ -3,21 +3,26 @@
 //! Generates the simulator's merchant (`keeper-sim`, deterministic) and serializes every
 //! object the import normalizes — locations, team, catalog, customers, payments, refunds,
 //! orders, bookings, loyalty accounts and events — to the JSON Square sends. Each run then
-//! feeds that JSON through [`normalize_json`] (decode, clean, validate, quarantine, duplicate
-//! checks, insert) into a fresh SQLite file in a temp folder (WAL, `synchronous=NORMAL`),
-//! committing every [`BATCH`] records as the import commits a page. Three runs; the median
-//! records/s is the headline, printed as a `BENCH` line for `scripts/bench.sh`.
+//! feeds that JSON, [`BATCH`] records per transaction as the import commits a page, into a
+//! fresh SQLite file in a temp folder (WAL, `synchronous=NORMAL`, [`prepare_connection`]):
+//! decode, clean, validate, quarantine, duplicate checks, insert.
 //!
-//! The machine may be shared, so each run also reports records per CPU-second of the
-//! benchmark thread (what normalization costs, whatever else runs). Two more figures show
-//! where time goes: normalization alone (typed objects, no SQLite), and the same JSON runs on
-//! a connection tuned with [`prepare_bulk_connection`] (CHECK constraints skipped).
+//! - The headline goes through [`normalize_json`] one object at a time on one thread, as the
+//!   import's writer does. Three runs; the median records/s is printed as a `BENCH` line
+//!   for `scripts/bench.sh`.
+//! - The same through [`normalize_many`] (JSON decoded on a helper thread while the calling
+//!   thread writes in order), for comparison: on a loaded 2-core machine it was slower.
+//!
+//! The machine may be shared, so each run also reports records per CPU-second of the whole
+//! process (every thread; what normalization costs, whatever else runs). One more figure
+//! shows where time goes: normalization alone (typed objects, no SQLite).
 //!
 //! `cargo run --release -p keeper-normalize --example normalize_bench -- [large|salon|small] [N]`
+//! (`NORMALIZE_BENCH_PRAGMAS` adds SQL run on each benchmark connection, to try settings).
 
 use chrono::{DateTime, Utc};
 use keeper_normalize::{
-    Context, normalize_json, order, payment, prepare_bulk_connection, prepare_connection,
+    Context, normalize_json, normalize_many, order, payment, prepare_connection,
 };
 use keeper_sim::{Profile, Ts, generate::generate};
 use keeper_square::models::{Order, Payment};
@@ -35,11 +40,16 @@ fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-/// CPU time this thread has spent on a core, in seconds.
-fn thread_cpu_secs() -> Option<f64> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: f64 = text.split_whitespace().next()?.parse().ok()?;
-    Some(ns / 1e9)
+/// CPU time every thread of this process has spent on a core (user + system), in seconds
+/// (Linux reports it in clock ticks of 10 ms).
+fn process_cpu_secs() -> Option<f64> {
+    let text = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start at the state, field 3.
+    let rest = &text[text.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -104,22 +114,29 @@ fn json_run(
     name: &str,
     json: &[(&str, String)],
     ctx: &Context,
-    bulk: bool,
+    many: bool,
 ) -> Run {
     let mut store = Store::open(&dir.path().join(format!("{name}.sqlite3"))).expect("open store");
-    if bulk {
-        prepare_bulk_connection(store.conn()).expect("tune connection");
-    } else {
-        prepare_connection(store.conn()).expect("tune connection");
+    prepare_connection(store.conn()).expect("tune connection");
+    // Extra pragmas to try, e.g. `NORMALIZE_BENCH_PRAGMAS="PRAGMA wal_autocheckpoint = 10000;"`.
+    if let Ok(pragmas) = std::env::var("NORMALIZE_BENCH_PRAGMAS") {
+        store.conn().execute_batch(&pragmas).expect("extra pragmas");
     }
     let start = Instant::now();
-    let cpu_start = thread_cpu_secs();
+    let cpu_start = process_cpu_secs();
     let mut rows = 0;
     let mut quarantined = BTreeMap::new();
     for batch in json.chunks(BATCH) {
         let tx = store.conn_mut().transaction().expect("begin");
-        for (kind, text) in batch {
-            let outcome = normalize_json(&tx, kind, text, ctx).expect("normalize");
+        let outcomes = if many {
+            normalize_many(&tx, batch, ctx).expect("normalize")
+        } else {
+            batch
+                .iter()
+                .map(|(kind, text)| normalize_json(&tx, kind, text, ctx).expect("normalize"))
+                .collect()
+        };
+        for outcome in &outcomes {
             rows += outcome.rows;
             for issue in &outcome.issues {
                 *quarantined
@@ -130,7 +147,7 @@ fn json_run(
         tx.commit().expect("commit");
     }
     let secs = start.elapsed().as_secs_f64();
-    let cpu_secs = cpu_start.zip(thread_cpu_secs()).map(|(a, b)| b - a);
+    let cpu_secs = cpu_start.zip(process_cpu_secs()).map(|(a, b)| b - a);
     Run {
         secs,
         cpu_secs,
@@ -201,58 +218,67 @@ fn main() {
     drop(typed);
 
     let dir = tempfile::tempdir().expect("temp dir");
+    let uptime = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "load average at start: {}",
+        uptime
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     let mut rates = Vec::new();
     let mut cpu_rates = Vec::new();
     let mut rows_per_s = Vec::new();
+    let mut seq_rates = Vec::new();
+    let mut seq_cpu = Vec::new();
     let mut last = None;
     for run in 0..3 {
-        let r = json_run(&dir, &format!("run-{run}"), &json, &ctx, false);
-        println!(
-            "run {}: {:.2} s wall, {} CPU, {:.0} records/s, {:.0} rows/s ({} rows)",
-            run + 1,
-            r.secs,
-            r.cpu_secs.map_or("unknown".into(), |c| format!("{c:.2} s")),
-            n / r.secs,
-            r.rows as f64 / r.secs,
-            r.rows
-        );
-        rates.push(n / r.secs);
-        rows_per_s.push(r.rows as f64 / r.secs);
-        if let Some(c) = r.cpu_secs {
-            cpu_rates.push(n / c);
-        }
-        last = Some(r);
-    }
-    let mut bulk_rates = Vec::new();
-    let mut bulk_cpu = Vec::new();
-    for run in 0..3 {
-        let r = json_run(&dir, &format!("bulk-{run}"), &json, &ctx, true);
-        bulk_rates.push(n / r.secs);
-        if let Some(c) = r.cpu_secs {
-            bulk_cpu.push(n / c);
+        for many in [true, false] {
+            let label = if many { "many" } else { "one-by-one" };
+            let r = json_run(&dir, &format!("{label}-{run}"), &json, &ctx, many);
+            println!(
+                "run {} ({label}): {:.2} s wall, {} CPU, {:.0} records/s, {:.0} rows/s ({} rows)",
+                run + 1,
+                r.secs,
+                r.cpu_secs.map_or("unknown".into(), |c| format!("{c:.2} s")),
+                n / r.secs,
+                r.rows as f64 / r.secs,
+                r.rows
+            );
+            let cpu_rate = r.cpu_secs.filter(|c| *c > 0.0).map(|c| n / c);
+            if many {
+                rates.push(n / r.secs);
+                rows_per_s.push(r.rows as f64 / r.secs);
+                cpu_rates.extend(cpu_rate);
+                last = Some(r);
+            } else {
+                seq_rates.push(n / r.secs);
+                seq_cpu.extend(cpu_rate);
+            }
         }
     }
 
-    let headline = median(rates);
+    let headline = median(seq_rates);
+    let many = median(rates);
     println!();
     println!("| measure ({} records, median of 3) | value |", json.len());
     println!("| --- | --- |");
-    println!("| JSON decode + normalize + insert, wall clock | {headline:.0} records/s |");
+    println!(
+        "| JSON decode + normalize + insert (normalize_json, one thread), wall clock | {headline:.0} records/s |"
+    );
+    if !seq_cpu.is_empty() {
+        println!(
+            "| same, per CPU-second of the process | {:.0} records/s |",
+            median(seq_cpu.clone())
+        );
+    }
+    println!("| normalize_many (decoding on a helper thread), wall clock | {many:.0} records/s |");
     println!("| same, rows written | {:.0} rows/s |", median(rows_per_s));
     if !cpu_rates.is_empty() {
         println!(
-            "| same, per CPU-second of the benchmark thread | {:.0} records/s |",
+            "| normalize_many, per CPU-second of the process | {:.0} records/s |",
             median(cpu_rates.clone())
-        );
-    }
-    println!(
-        "| with prepare_bulk_connection (CHECKs skipped), wall clock | {:.0} records/s |",
-        median(bulk_rates)
-    );
-    if !bulk_cpu.is_empty() {
-        println!(
-            "| with prepare_bulk_connection, per CPU-second | {:.0} records/s |",
-            median(bulk_cpu)
         );
     }
     if let Some(r) = &last {
@@ -267,9 +293,19 @@ fn main() {
         "BENCH\tnormalization\tJSON decode + normalize + insert ({}), median of 3\t{headline:.0} records/s\t>= 200000 records/s",
         profile.name()
     );
-    if !cpu_rates.is_empty() {
+    if !seq_cpu.is_empty() {
         println!(
             "BENCH\tnormalization\tsame, per CPU-second (shared machine)\t{:.0} records/s\t>= 200000 records/s",
+            median(seq_cpu)
+        );
+    }
+    println!(
+        "BENCH\tnormalization\tnormalize_many, decoding on a helper thread ({}), median of 3\t{many:.0} records/s\t(comparison)",
+        profile.name()
+    );
+    if !cpu_rates.is_empty() {
+        println!(
+            "BENCH\tnormalization\tnormalize_many, per CPU-second (shared machine)\t{:.0} records/s\t(comparison)",
             median(cpu_rates)
         );
     }

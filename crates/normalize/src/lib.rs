@@ -9,11 +9,13 @@
 //!   or hard (row not stored, quarantined); [`duplicate`] the composite-key check. Every
 //!   failure is recorded in the store's quarantine table, keyed so re-running adds nothing,
 //!   and cleared when a later version of the object passes.
-//! - [`normalize_json`] is the single entry for raw JSON; [`merge::repoint_customer`]
+//! - [`normalize_json`] is the entry for one raw JSON object, [`normalize_many`] for a page
+//!   of them (decoded on helper threads, written in order); [`merge::repoint_customer`]
 //!   re-points history after a customer merge; [`visits`] derives visits.
 //!
 //! Nothing here reads the clock: `now` comes in the [`Context`].
 
+pub mod batch;
 pub mod booking;
 pub mod catalog;
 pub mod contact;
@@ -24,6 +26,7 @@ pub mod error;
 pub mod location;
 pub mod loyalty;
 pub mod merge;
+pub mod money;
 pub mod names;
 pub mod order;
 pub mod payment;
@@ -35,6 +38,7 @@ pub mod time;
 pub mod validate;
 pub mod visits;
 
+pub use batch::{Decoded, decode, normalize_many, write_decoded};
 pub use context::{Context, Limits};
 pub use error::{Error, Result};
 pub use merge::{Repointed, repoint_customer};
@@ -44,7 +48,6 @@ pub use validate::{Issue, Rule, Severity};
 use keeper_square::models as sq;
 use record::Subject;
 use rusqlite::Connection;
-use serde::de::DeserializeOwned;
 
 /// The Square object families Keeper normalizes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -139,67 +142,18 @@ pub fn prepare_bulk_connection(conn: &Connection) -> Result<()> {
 /// Decodes `json` as the Square object named by `object_type` and writes its normalized
 /// rows and quarantine entries through `tx` (the caller owns the transaction). JSON that
 /// does not match Square's schema is quarantined (`undecodable`, hard), not an error.
+/// For a page of objects, [`normalize_many`] does the same with the decoding on helper
+/// threads.
 pub fn normalize_json(
     tx: &Connection,
     object_type: &str,
     json: &str,
     ctx: &Context,
 ) -> Result<Outcome> {
-    let kind = ObjectKind::parse(object_type)
-        .ok_or_else(|| Error::UnknownObjectType(object_type.to_owned()))?;
-    let json_ref = Some(json);
-    match kind {
-        ObjectKind::Customer => decode(tx, kind, json, ctx, |c| {
-            customer::write_customer(tx, &c, ctx, json_ref)
-        }),
-        ObjectKind::Location => decode(tx, kind, json, ctx, |l| {
-            location::write_location(tx, &l, ctx, json_ref)
-        }),
-        ObjectKind::TeamMember => decode(tx, kind, json, ctx, |t| {
-            team::write_team_member(tx, &t, ctx, json_ref)
-        }),
-        ObjectKind::Catalog => decode(tx, kind, json, ctx, |o| {
-            catalog::write_catalog_object(tx, &o, ctx, json_ref)
-        }),
-        ObjectKind::Payment => decode(tx, kind, json, ctx, |p| {
-            payment::write_payment(tx, &p, ctx, json_ref)
-        }),
-        ObjectKind::Refund => decode(tx, kind, json, ctx, |r| {
-            refund::write_refund(tx, &r, ctx, json_ref)
-        }),
-        ObjectKind::Order => decode(tx, kind, json, ctx, |o| {
-            order::write_order(tx, &o, ctx, json_ref)
-        }),
-        ObjectKind::Booking => decode(tx, kind, json, ctx, |b| {
-            booking::write_booking(tx, &b, ctx, json_ref)
-        }),
-        ObjectKind::LoyaltyProgram => decode(tx, kind, json, ctx, |p| {
-            loyalty::write_program(tx, &p, ctx, json_ref)
-        }),
-        ObjectKind::LoyaltyAccount => decode(tx, kind, json, ctx, |a| {
-            loyalty::write_account(tx, &a, ctx, json_ref)
-        }),
-        ObjectKind::LoyaltyEvent => decode(tx, kind, json, ctx, |e| {
-            loyalty::write_event(tx, &e, ctx, json_ref)
-        }),
-    }
+    batch::write_decoded(tx, &batch::decode(object_type, json)?, json, ctx)
 }
 
-/// Decodes and writes, or quarantines JSON that does not decode.
-fn decode<T: DeserializeOwned>(
-    tx: &Connection,
-    kind: ObjectKind,
-    json: &str,
-    ctx: &Context,
-    write: impl FnOnce(T) -> Result<Outcome>,
-) -> Result<Outcome> {
-    match serde_json::from_str::<T>(json) {
-        Ok(value) => write(value),
-        Err(e) => undecodable(tx, kind, json, &e, ctx),
-    }
-}
-
-fn undecodable(
+pub(crate) fn undecodable(
     tx: &Connection,
     kind: ObjectKind,
     json: &str,

@@ -1,12 +1,14 @@
 //! The context document of a customer: a short plain-text profile (name, status, first and
-//! last visit, cadence, spend, favourite services, add-ons and staff, notes, recent visits,
-//! reviews, contact) that is embedded and indexed for search and handed to task context.
+//! last visit, cadence, spend, favourite services, add-ons and staff, notes from Square and
+//! from uploaded spreadsheets, tags, recent visits, reviews, contact) that is embedded and
+//! indexed for search and handed to task context.
 //!
 //! Documents hold absolute dates only, never "N days ago", so a document changes (and is
 //! re-embedded) only when the customer's data or status changes, not every day.
 
-use crate::facts::{Count, CustomerFacts, Status};
+use crate::facts::{Count, CustomerFacts, SheetContext, Status};
 use chrono::{DateTime, Utc};
+use keeper_normalize::money::money;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -15,7 +17,11 @@ use sha2::{Digest, Sha256};
 pub struct CustomerDocument {
     pub customer_id: String,
     pub display_name: String,
+    /// The whole document: what keyword search indexes and task context shows.
     pub text: String,
+    /// The sentences that carry meaning (no dates, counts, ids or contact details): what the
+    /// model embeds. Determined by `text`, so `content_hash` covers it.
+    pub embed_text: String,
     /// SHA-256 of `text`, hex.
     pub content_hash: String,
     pub lapsed: bool,
@@ -30,26 +36,8 @@ pub struct CustomerDocument {
 
 const MAX_NOTE_CHARS: usize = 120;
 const MAX_REVIEW_CHARS: usize = 160;
-
-/// Formats minor units as whole currency units, e.g. `$1,240`.
-pub fn money(minor: i64, currency: Option<&str>) -> String {
-    let units = (minor as f64 / 100.0).round() as i64;
-    let digits = units.abs().to_string();
-    let mut grouped = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    let sign = if units < 0 { "-" } else { "" };
-    match currency.unwrap_or("USD") {
-        "USD" | "CAD" | "AUD" => format!("{sign}${grouped}"),
-        "GBP" => format!("{sign}£{grouped}"),
-        "EUR" => format!("{sign}€{grouped}"),
-        other => format!("{sign}{grouped} {other}"),
-    }
-}
+/// Notes taken from uploaded spreadsheets (after Square's own two).
+const MAX_SHEET_NOTES: usize = 2;
 
 fn truncate(s: &str, max: usize) -> String {
     let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -73,6 +61,58 @@ fn day(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d").to_string()
 }
 
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `YYYY-MM-DD` or `--MM-DD` as "4 July" (no year: the document says nothing about age).
+fn day_and_month(date: &str) -> Option<String> {
+    let tail = date.get(date.len().checked_sub(5)?..)?;
+    let (month, day) = tail.split_once('-')?;
+    let month: usize = month.parse().ok()?;
+    let day: u32 = day.parse().ok()?;
+    let name = MONTH_NAMES.get(month.checked_sub(1)?)?;
+    Some(format!("{day} {name}"))
+}
+
+/// What uploaded spreadsheets added: their notes, tags, birthday, last visit elsewhere and
+/// the other system's ids.
+fn sheet_parts(sheets: &SheetContext, parts: &mut Parts) {
+    for note in sheets.notes.iter().take(MAX_SHEET_NOTES) {
+        parts.both(format!("Note: {}", truncate(note, MAX_NOTE_CHARS)));
+    }
+    if !sheets.tags.is_empty() {
+        let tags: Vec<&str> = sheets.tags.iter().take(6).map(String::as_str).collect();
+        parts.both(format!("Tags: {}.", tags.join(", ")));
+    }
+    if let Some(b) = sheets.birthday.as_deref().and_then(day_and_month) {
+        parts.both(format!("Birthday {b}."));
+    }
+    if let Some(v) = &sheets.last_visit {
+        parts.keyword_only(format!("Last visit in their previous system {v}."));
+    }
+    if !sheets.external_ids.is_empty() {
+        let ids: Vec<&str> = sheets
+            .external_ids
+            .iter()
+            .take(2)
+            .map(String::as_str)
+            .collect();
+        parts.keyword_only(format!("Other system id {}.", ids.join(", ")));
+    }
+}
+
 fn status_sentence(status: Status) -> &'static str {
     match status {
         Status::NoVisits => "No visits yet.",
@@ -83,27 +123,63 @@ fn status_sentence(status: Status) -> &'static str {
     }
 }
 
+/// The document's sentences: every one is indexed for keyword search, and the ones that carry
+/// meaning (not dates, counts, ids or contact details) also make up the shorter text the model
+/// embeds, so embedding costs fewer tokens.
+#[derive(Default)]
+struct Parts {
+    all: Vec<String>,
+    embedded: Vec<String>,
+}
+
+impl Parts {
+    fn both(&mut self, s: String) {
+        self.embedded.push(s.clone());
+        self.all.push(s);
+    }
+
+    fn keyword_only(&mut self, s: String) {
+        self.all.push(s);
+    }
+
+    /// `full` for keyword search, `short` for the model.
+    fn split(&mut self, full: String, short: String) {
+        self.all.push(full);
+        self.embedded.push(short);
+    }
+}
+
+fn names(counts: &[Count], top: usize) -> String {
+    counts
+        .iter()
+        .take(top)
+        .map(|c| c.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Builds the document for one customer as of `now`.
 pub fn build(facts: &CustomerFacts, now: DateTime<Utc>) -> CustomerDocument {
     let status = facts.status(now);
     let currency = facts.currency.as_deref();
-    let mut parts: Vec<String> = vec![
-        format!("{}.", facts.name),
-        status_sentence(status).to_string(),
-    ];
+    let mut parts = Parts::default();
+    parts.both(format!("{}.", facts.name));
+    parts.both(status_sentence(status).to_string());
     if let (Some(first), Some(last)) = (facts.first_visit(), facts.last_visit()) {
-        let mut s = format!(
-            "Client since {}, last visit {}, {} visit{}",
-            first.format("%Y-%m"),
-            day(last),
+        let mut short = format!(
+            "{} visit{}",
             facts.visits.len(),
             if facts.visits.len() == 1 { "" } else { "s" }
         );
         if let Some(c) = facts.cadence_days() {
-            s.push_str(&format!(", about every {} days", c.round() as i64));
+            short.push_str(&format!(", about every {} days", c.round() as i64));
         }
-        s.push('.');
-        parts.push(s);
+        let full = format!(
+            "Client since {}, last visit {}, {short}.",
+            first.format("%Y-%m"),
+            day(last),
+        );
+        parts.split(full, format!("{short}."));
     }
     if facts.paid_visits > 0 {
         let mut s = format!("Lifetime spend {}", money(facts.lifetime_value, currency));
@@ -111,20 +187,25 @@ pub fn build(facts: &CustomerFacts, now: DateTime<Utc>) -> CustomerDocument {
             s.push_str(&format!(", average {} per visit", money(avg, currency)));
         }
         s.push('.');
-        parts.push(s);
+        parts.both(s);
     }
     let services = facts.services();
     if !services.is_empty() {
-        parts.push(format!("Services: {}.", list(&services, 4)));
+        parts.split(
+            format!("Services: {}.", list(&services, 4)),
+            format!("Services: {}.", names(&services, 4)),
+        );
     }
     let categories = facts.categories();
     if !categories.is_empty() {
-        let names: Vec<&str> = categories.iter().take(3).map(|c| c.name.as_str()).collect();
-        parts.push(format!("Categories: {}.", names.join(", ")));
+        parts.both(format!("Categories: {}.", names(&categories, 3)));
     }
     let modifiers = facts.modifiers();
     if !modifiers.is_empty() {
-        parts.push(format!("Add-ons: {}.", list(&modifiers, 3)));
+        parts.split(
+            format!("Add-ons: {}.", list(&modifiers, 3)),
+            format!("Add-ons: {}.", names(&modifiers, 3)),
+        );
         let visits = facts.visits.len();
         let always: Vec<&str> = modifiers
             .iter()
@@ -132,24 +213,28 @@ pub fn build(facts: &CustomerFacts, now: DateTime<Utc>) -> CustomerDocument {
             .map(|m| m.name.as_str())
             .collect();
         if !always.is_empty() {
-            parts.push(format!("Always adds {}.", always.join(" and ")));
+            parts.both(format!("Always adds {}.", always.join(" and ")));
         }
     }
     let staff = facts.staff();
     if !staff.is_empty() {
-        parts.push(format!("Staff: {}.", list(&staff, 2)));
+        parts.split(
+            format!("Staff: {}.", list(&staff, 2)),
+            format!("Staff: {}.", names(&staff, 2)),
+        );
     }
     if let Some(main) = staff.first()
         && facts.departed_staff.contains(&main.name)
     {
-        parts.push(format!(
+        parts.both(format!(
             "Their usual stylist {} has left the business.",
             main.name
         ));
     }
     for note in facts.notes.iter().take(2) {
-        parts.push(format!("Note: {}", truncate(note, MAX_NOTE_CHARS)));
+        parts.both(format!("Note: {}", truncate(note, MAX_NOTE_CHARS)));
     }
+    sheet_parts(&facts.sheets, &mut parts);
     let recent: Vec<String> = facts
         .visits
         .iter()
@@ -164,13 +249,13 @@ pub fn build(facts: &CustomerFacts, now: DateTime<Utc>) -> CustomerDocument {
         })
         .collect();
     if !recent.is_empty() {
-        parts.push(format!("Recent: {}.", recent.join("; ")));
+        parts.keyword_only(format!("Recent: {}.", recent.join("; ")));
     }
     for review in facts.reviews.iter().take(2) {
         let stars = review
             .rating
             .map_or_else(String::new, |r| format!("{r}/5 "));
-        parts.push(format!(
+        parts.both(format!(
             "Review: {stars}\"{}\"",
             truncate(&review.text, MAX_REVIEW_CHARS)
         ));
@@ -180,10 +265,11 @@ pub fn build(facts: &CustomerFacts, now: DateTime<Utc>) -> CustomerDocument {
         .flatten()
         .collect();
     if !contact.is_empty() {
-        parts.push(format!("Contact: {}.", contact.join(", ")));
+        parts.keyword_only(format!("Contact: {}.", contact.join(", ")));
     }
 
-    let text = parts.join(" ");
+    let text = parts.all.join(" ");
+    let embed_text = parts.embedded.join(" ");
     let content_hash = hex::encode(Sha256::digest(text.as_bytes()));
     let join_lower = |counts: &[Count]| {
         counts
@@ -203,6 +289,7 @@ pub fn build(facts: &CustomerFacts, now: DateTime<Utc>) -> CustomerDocument {
         services: join_lower(&services),
         staff: join_lower(&staff),
         text,
+        embed_text,
     }
 }
 
@@ -238,6 +325,7 @@ mod tests {
             paid_visits: 3,
             currency: Some("USD".into()),
             notes: vec!["Patch test required before colour.".into()],
+            sheets: SheetContext::default(),
             reviews: vec![ReviewLine {
                 rating: Some(5),
                 text: "Maria is   wonderful".into(),
@@ -274,6 +362,29 @@ mod tests {
     }
 
     #[test]
+    fn the_embedded_text_keeps_meaning_and_drops_dates_counts_and_contact_details() {
+        let now = Utc.with_ymd_and_hms(2025, 3, 20, 0, 0, 0).unwrap();
+        let doc = build(&facts(), now);
+        assert_eq!(
+            doc.embed_text,
+            "Jane Smith. Regular client, coming back on schedule. 3 visits, about every 33 \
+             days. Lifetime spend $420, average $140 per visit. Services: Balayage, Cut & Blow \
+             Dry. Categories: Colour. Add-ons: Olaplex Treatment. Always adds Olaplex \
+             Treatment. Staff: Maria Lopez. Their usual stylist Maria Lopez has left the \
+             business. Note: Patch test required before colour. Review: 5/5 \"Maria is \
+             wonderful\""
+        );
+        assert!(
+            doc.text
+                .contains("Recent: 2025-03-08 Cut & Blow Dry with Maria Lopez;")
+        );
+        assert!(
+            doc.embed_text.len() * 10 < doc.text.len() * 8,
+            "at least 20% shorter"
+        );
+    }
+
+    #[test]
     fn document_text_and_hash_do_not_change_with_the_day_until_the_status_does() {
         let f = facts();
         let a = build(&f, Utc.with_ymd_and_hms(2025, 3, 20, 0, 0, 0).unwrap());
@@ -286,9 +397,42 @@ mod tests {
     }
 
     #[test]
-    fn money_groups_thousands_and_uses_the_currency_symbol() {
-        assert_eq!(money(124_049, Some("USD")), "$1,240");
-        assert_eq!(money(99, Some("GBP")), "£1");
-        assert_eq!(money(1_234_567_800, Some("JPY")), "12,345,678 JPY");
+    fn notes_tags_and_birthday_from_uploaded_sheets_change_the_text_and_the_hash() {
+        let now = Utc.with_ymd_and_hms(2025, 3, 20, 0, 0, 0).unwrap();
+        let plain = build(&facts(), now);
+        let mut f = facts();
+        f.sheets = SheetContext {
+            notes: vec!["Allergic to   latex gloves".into()],
+            tags: vec!["vip".into(), "bridal party".into()],
+            birthday: Some("1984-07-04".into()),
+            external_ids: vec!["MB-17".into()],
+            last_visit: Some("2024-11-02".into()),
+        };
+        let enriched = build(&f, now);
+        for needle in [
+            "Note: Patch test required before colour. Note: Allergic to latex gloves",
+            "Tags: vip, bridal party.",
+            "Birthday 4 July.",
+            "Last visit in their previous system 2024-11-02.",
+            "Other system id MB-17.",
+        ] {
+            assert!(
+                enriched.text.contains(needle),
+                "missing {needle:?} in {}",
+                enriched.text
+            );
+        }
+        assert!(!enriched.text.contains("1984"), "no birth year in the text");
+        assert_ne!(enriched.content_hash, plain.content_hash);
+        // Removing them again (an undone match) gives back the same document and hash.
+        f.sheets = SheetContext::default();
+        assert_eq!(build(&f, now), plain);
+    }
+
+    #[test]
+    fn a_birthday_without_a_year_reads_as_day_and_month() {
+        assert_eq!(day_and_month("--12-31").as_deref(), Some("31 December"));
+        assert_eq!(day_and_month("2001-02-03").as_deref(), Some("3 February"));
+        assert_eq!(day_and_month("13-40"), None);
     }
 }

@@ -3,7 +3,9 @@
 //! and the figures derived from it: visits, cadence, spend, favourites and a status.
 //!
 //! Computed here from the normalized tables rather than from the analysis tables, so search
-//! works on a freshly imported store.
+//! works on a freshly imported store. What accepted spreadsheet uploads added to a customer
+//! (`customer_enrichments`, provenance `spreadsheet_import`) is gathered as [`SheetContext`];
+//! undoing a match deletes those records, so it drops out again.
 
 use crate::error::Result;
 use chrono::{DateTime, Utc};
@@ -31,6 +33,26 @@ pub struct ReviewLine {
     pub created_at: String,
 }
 
+/// What accepted matches of uploaded spreadsheets added to a customer (undone or rejected
+/// matches add nothing), oldest record first.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct SheetContext {
+    pub notes: Vec<String>,
+    pub tags: Vec<String>,
+    /// `YYYY-MM-DD`, or `--MM-DD` without a year.
+    pub birthday: Option<String>,
+    /// The other system's ids for this customer.
+    pub external_ids: Vec<String>,
+    /// The last visit the other system recorded (`YYYY-MM-DD` or `--MM-DD`).
+    pub last_visit: Option<String>,
+}
+
+impl SheetContext {
+    pub fn is_empty(&self) -> bool {
+        self == &SheetContext::default()
+    }
+}
+
 /// Where a customer stands relative to their own cadence.
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -55,7 +77,10 @@ pub struct CustomerFacts {
     pub lifetime_value: i64,
     pub paid_visits: usize,
     pub currency: Option<String>,
+    /// Square's notes: the customer's note, then booking notes, newest first.
     pub notes: Vec<String>,
+    /// What uploaded spreadsheets added (accepted matches only).
+    pub sheets: SheetContext,
     pub reviews: Vec<ReviewLine>,
     /// Staff who no longer work here (inactive team members), by name.
     pub departed_staff: Vec<String>,
@@ -239,6 +264,7 @@ pub fn load(conn: &Connection, only: Option<&str>) -> Result<BTreeMap<String, Cu
                     paid_visits: 0,
                     currency: None,
                     notes: non_empty(note).into_iter().collect(),
+                    sheets: SheetContext::default(),
                     reviews: vec![],
                     departed_staff: vec![],
                 },
@@ -428,5 +454,57 @@ pub fn load(conn: &Connection, only: Option<&str>) -> Result<BTreeMap<String, Cu
         }
     }
 
+    load_sheets(conn, only, &mut out)?;
     Ok(out)
+}
+
+/// Adds what accepted spreadsheet matches contributed (`customer_enrichments`, migration 0008).
+fn load_sheets(
+    conn: &Connection,
+    only: Option<&str>,
+    out: &mut BTreeMap<String, CustomerFacts>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT e.customer_id, e.kind, e.value FROM customer_enrichments e \
+         JOIN upload_matches m ON m.id = e.match_id AND m.state = 'accepted' \
+         JOIN uploads u ON u.id = e.upload_id AND u.undone_at IS NULL \
+         WHERE e.kind IN ('note','tag','birthday','external_id','last_visit') \
+         AND (?1 IS NULL OR e.customer_id = ?1) ORDER BY e.id",
+    )?;
+    let rows = stmt.query_map(params![only], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (customer, kind, value) = row?;
+        let (Some(f), Some(value)) = (out.get_mut(&customer), non_empty(Some(value))) else {
+            continue;
+        };
+        let s = &mut f.sheets;
+        let push = |list: &mut Vec<String>, v: String| {
+            if !list.iter().any(|x| x.eq_ignore_ascii_case(&v)) {
+                list.push(v);
+            }
+        };
+        match kind.as_str() {
+            "note" => {
+                if !f.notes.contains(&value) {
+                    push(&mut s.notes, value);
+                }
+            }
+            "tag" => push(&mut s.tags, value),
+            "external_id" => push(&mut s.external_ids, value),
+            "birthday" => s.birthday = Some(value),
+            // The latest of the recorded dates (ISO text sorts by date).
+            _ => {
+                if s.last_visit.as_ref().is_none_or(|v| *v < value) {
+                    s.last_visit = Some(value);
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -2,9 +2,9 @@
 //! documents whose text changed since their vector was made.
 //!
 //! Embedding works through the pending documents in chunks (read a chunk, embed it in small
-//! batches, write it in one transaction), so memory stays bounded by the chunk size whatever
-//! the number of customers; progress is reported after each chunk and a cancellation flag is
-//! checked between batches.
+//! batches of texts of similar length, write it in one transaction), so memory stays bounded
+//! by the chunk size whatever the number of customers; progress is reported after each chunk
+//! and a cancellation flag is checked between batches.
 
 use crate::document::{self, CustomerDocument};
 use crate::error::{Result, SearchError};
@@ -32,76 +32,137 @@ pub struct RefreshStats {
 pub fn refresh_documents(conn: &mut Connection, now: DateTime<Utc>) -> Result<RefreshStats> {
     let all = facts::load(conn, None)?;
     let docs: Vec<CustomerDocument> = all.values().map(|f| document::build(f, now)).collect();
-    let built_at = now.to_rfc3339();
     let tx = conn.transaction()?;
+    let mut stats = write_documents(&tx, &docs, now)?;
+    // Customers that no longer exist.
+    let keep: HashSet<&str> = docs.iter().map(|d| d.customer_id.as_str()).collect();
+    let stale: Vec<String> = {
+        let mut all_rows = tx.prepare("SELECT customer_id FROM search_documents")?;
+        all_rows
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .filter(|id| !keep.contains(id.as_str()))
+            .collect()
+    };
+    stats.removed = remove_documents(&tx, &stale)?;
+    tx.commit()?;
+    Ok(stats)
+}
+
+/// Above this many customers, [`refresh_customers`] rebuilds every document instead: the
+/// full build reads each table once, the per-customer one once per customer.
+pub const FULL_REFRESH_ABOVE: usize = 32;
+
+/// Rebuilds the documents of `customer_ids` only (after an enrichment change touched them),
+/// as of `now`; an id that is no longer a customer loses its document. Does nothing when no
+/// document was ever built (the first search or sync builds them all).
+pub fn refresh_customers(
+    conn: &mut Connection,
+    customer_ids: &[String],
+    now: DateTime<Utc>,
+) -> Result<RefreshStats> {
+    let built: i64 = conn.query_row("SELECT COUNT(*) FROM search_documents", [], |r| r.get(0))?;
+    if built == 0 || customer_ids.is_empty() {
+        return Ok(RefreshStats::default());
+    }
+    let mut ids: Vec<&String> = customer_ids.iter().collect();
+    ids.sort();
+    ids.dedup();
+    if ids.len() > FULL_REFRESH_ABOVE {
+        return refresh_documents(conn, now);
+    }
+    let mut docs = Vec::with_capacity(ids.len());
+    let mut gone = Vec::new();
+    for id in ids {
+        match facts::load(conn, Some(id))?.remove(id.as_str()) {
+            Some(f) => docs.push(document::build(&f, now)),
+            None => gone.push(id.clone()),
+        }
+    }
+    let tx = conn.transaction()?;
+    let mut stats = write_documents(&tx, &docs, now)?;
+    stats.removed = remove_documents(&tx, &gone)?;
+    tx.commit()?;
+    Ok(stats)
+}
+
+/// Inserts new documents and rewrites changed ones (with their FTS rows); unchanged ones are
+/// counted and left alone.
+fn write_documents(
+    tx: &Connection,
+    docs: &[CustomerDocument],
+    now: DateTime<Utc>,
+) -> Result<RefreshStats> {
+    let built_at = now.to_rfc3339();
     let mut stats = RefreshStats {
         documents: docs.len(),
         ..RefreshStats::default()
     };
-    {
-        let mut existing =
-            tx.prepare("SELECT rowid, content_hash FROM search_documents WHERE customer_id = ?1")?;
-        let mut insert = tx.prepare(
-            "INSERT INTO search_documents (customer_id, display_name, text, content_hash, built_at, \
-             lapsed, lifetime_value, currency, last_visit, services, staff) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )?;
-        let mut update = tx.prepare(
-            "UPDATE search_documents SET display_name = ?2, text = ?3, content_hash = ?4, \
-             built_at = ?5, lapsed = ?6, lifetime_value = ?7, currency = ?8, last_visit = ?9, \
-             services = ?10, staff = ?11 WHERE customer_id = ?1",
-        )?;
-        let mut fts_delete = tx.prepare("DELETE FROM search_fts WHERE rowid = ?1")?;
-        let mut fts_insert = tx.prepare("INSERT INTO search_fts (rowid, text) VALUES (?1, ?2)")?;
-        for d in &docs {
-            let values = params![
-                d.customer_id,
-                d.display_name,
-                d.text,
-                d.content_hash,
-                built_at,
-                d.lapsed,
-                d.lifetime_value,
-                d.currency,
-                d.last_visit,
-                d.services,
-                d.staff
-            ];
-            let row: Option<(i64, String)> = existing
-                .query_row([&d.customer_id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            match row {
-                Some((_, hash)) if hash == d.content_hash => stats.unchanged += 1,
-                Some((rowid, _)) => {
-                    update.execute(values)?;
-                    fts_delete.execute([rowid])?;
-                    fts_insert.execute(params![rowid, d.text])?;
-                    stats.changed += 1;
-                }
-                None => {
-                    insert.execute(values)?;
-                    fts_insert.execute(params![tx.last_insert_rowid(), d.text])?;
-                    stats.inserted += 1;
-                }
+    let mut existing =
+        tx.prepare("SELECT rowid, content_hash FROM search_documents WHERE customer_id = ?1")?;
+    let mut insert = tx.prepare(
+        "INSERT INTO search_documents (customer_id, display_name, text, content_hash, built_at, \
+         lapsed, lifetime_value, currency, last_visit, services, staff, embed_text) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?;
+    let mut update = tx.prepare(
+        "UPDATE search_documents SET display_name = ?2, text = ?3, content_hash = ?4, \
+         built_at = ?5, lapsed = ?6, lifetime_value = ?7, currency = ?8, last_visit = ?9, \
+         services = ?10, staff = ?11, embed_text = ?12 WHERE customer_id = ?1",
+    )?;
+    let mut fts_delete = tx.prepare("DELETE FROM search_fts WHERE rowid = ?1")?;
+    let mut fts_insert = tx.prepare("INSERT INTO search_fts (rowid, text) VALUES (?1, ?2)")?;
+    for d in docs {
+        let values = params![
+            d.customer_id,
+            d.display_name,
+            d.text,
+            d.content_hash,
+            built_at,
+            d.lapsed,
+            d.lifetime_value,
+            d.currency,
+            d.last_visit,
+            d.services,
+            d.staff,
+            d.embed_text
+        ];
+        let row: Option<(i64, String)> = existing
+            .query_row([&d.customer_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        match row {
+            Some((_, hash)) if hash == d.content_hash => stats.unchanged += 1,
+            Some((rowid, _)) => {
+                update.execute(values)?;
+                fts_delete.execute([rowid])?;
+                fts_insert.execute(params![rowid, d.text])?;
+                stats.changed += 1;
+            }
+            None => {
+                insert.execute(values)?;
+                fts_insert.execute(params![tx.last_insert_rowid(), d.text])?;
+                stats.inserted += 1;
             }
         }
-        // Customers that no longer exist.
-        let keep: HashSet<&str> = docs.iter().map(|d| d.customer_id.as_str()).collect();
-        let mut all_rows = tx.prepare("SELECT rowid, customer_id FROM search_documents")?;
-        let stale: Vec<(i64, String)> = all_rows
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
-            .collect::<rusqlite::Result<Vec<_>>>()?
-            .into_iter()
-            .filter(|(_, id)| !keep.contains(id.as_str()))
-            .collect();
-        for (rowid, id) in stale {
+    }
+    Ok(stats)
+}
+
+/// Deletes the documents (and FTS rows) of `customer_ids`; returns how many existed.
+fn remove_documents(tx: &Connection, customer_ids: &[String]) -> Result<usize> {
+    let mut find = tx.prepare("SELECT rowid FROM search_documents WHERE customer_id = ?1")?;
+    let mut fts_delete = tx.prepare("DELETE FROM search_fts WHERE rowid = ?1")?;
+    let mut delete = tx.prepare("DELETE FROM search_documents WHERE rowid = ?1")?;
+    let mut removed = 0;
+    for id in customer_ids {
+        if let Some(rowid) = find.query_row([id], |r| r.get::<_, i64>(0)).optional()? {
             fts_delete.execute([rowid])?;
-            tx.execute("DELETE FROM search_documents WHERE customer_id = ?1", [id])?;
-            stats.removed += 1;
+            delete.execute([rowid])?;
+            removed += 1;
         }
     }
-    tx.commit()?;
-    Ok(stats)
+    Ok(removed)
 }
 
 /// How many documents still need a vector from model `model_id`.
@@ -178,7 +239,7 @@ pub fn embed_pending(
     loop {
         let rows: Vec<(i64, String, String)> = {
             let mut stmt = conn.prepare_cached(
-                "SELECT rowid, text, content_hash FROM search_documents \
+                "SELECT rowid, COALESCE(embed_text, text), content_hash FROM search_documents \
                  WHERE rowid > ?1 AND (embedding IS NULL OR embedded_hash IS NOT content_hash \
                  OR embedding_model IS NOT ?2) ORDER BY rowid LIMIT ?3",
             )?;
@@ -189,13 +250,18 @@ pub fn embed_pending(
         };
         let Some(last) = rows.last() else { break };
         after_rowid = last.0;
-        let mut vectors: Vec<Vec<f32>> = Vec::with_capacity(rows.len());
-        for group in rows.chunks(batch) {
+        // Texts of similar length share a batch, so little of each batch is padding.
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        order.sort_by_key(|&i| rows[i].1.len());
+        let mut vectors: Vec<Vec<f32>> = vec![Vec::new(); rows.len()];
+        for group in order.chunks(batch) {
             if cancel.load(Ordering::Relaxed) {
                 return Err(SearchError::Cancelled { embedded: done });
             }
-            let texts: Vec<&str> = group.iter().map(|(_, t, _)| t.as_str()).collect();
-            vectors.extend(embedder.embed(&texts, batch)?);
+            let texts: Vec<&str> = group.iter().map(|&i| rows[i].1.as_str()).collect();
+            for (&i, v) in group.iter().zip(embedder.embed(&texts, batch)?) {
+                vectors[i] = v;
+            }
         }
         let tx = conn.transaction()?;
         {

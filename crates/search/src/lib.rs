@@ -8,7 +8,8 @@
 //! - [`index`] keeps `search_documents`/`search_fts` current and embeds pending documents in
 //!   chunks with progress and cancellation.
 //! - [`search`] fuses BM25 and cosine with [`fuse`] (reciprocal rank fusion) under filters,
-//!   falling back to keyword search when the model is unavailable.
+//!   falling back to keyword search when the model is unavailable; [`vectors`] keeps the
+//!   vectors in memory between searches.
 //! - [`context`] answers `get_context_for_task`; [`stage`] is the demo/sync stage.
 
 pub mod context;
@@ -21,6 +22,7 @@ pub mod model;
 pub mod runtime;
 pub mod search;
 pub mod stage;
+pub mod vectors;
 
 pub use context::{TaskContext, TaskType, get_context_for_task};
 pub use error::{Result, SearchError};
@@ -28,3 +30,4 @@ pub use index::{EmbedOptions, EmbedProgress, EmbedStats, RefreshStats};
 pub use model::{Embedder, EmbedderOptions, ModelPaths};
 pub use search::{SearchFilters, SearchHit, SearchMode, SearchResults, Semantic};
 pub use stage::{SearchSummary, load_embedder, run_stage};
+pub use vectors::VectorCache;

@@ -5,10 +5,11 @@
 
 use crate::error::Result;
 use crate::fuse::{RRF_K, reciprocal_rank_fusion};
-use crate::model::{self, Embedder};
+use crate::model::Embedder;
+use crate::vectors::VectorCache;
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Filters applied to both rankings.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -157,6 +158,16 @@ fn keyword_ranking(
     let Some(fts) = fts_query(query) else {
         return Ok(vec![]);
     };
+    if filters == &SearchFilters::default() {
+        // Without filters the FTS index alone answers: joining the documents would read every
+        // matching row (text and vector) just to pass it.
+        let mut stmt = conn.prepare_cached(
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH ?1 \
+             ORDER BY bm25(search_fts) LIMIT ?2",
+        )?;
+        let rows = stmt.query_map(params![fts, depth as i64], |r| r.get(0))?;
+        return Ok(rows.collect::<rusqlite::Result<_>>()?);
+    }
     let sql = format!(
         "SELECT d.rowid FROM search_fts f JOIN search_documents d ON d.rowid = f.rowid \
          WHERE search_fts MATCH ?1 AND {FILTER_SQL} ORDER BY bm25(search_fts) LIMIT ?6"
@@ -176,47 +187,70 @@ fn keyword_ranking(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Semantic ranking: customer rowids by cosine to `query_vector`, best first.
+/// The rowids passing `filters`, or `None` when no filter is set (everyone passes).
+fn filtered_rowids(conn: &Connection, filters: &SearchFilters) -> Result<Option<HashSet<i64>>> {
+    if filters == &SearchFilters::default() {
+        return Ok(None);
+    }
+    let sql = format!("SELECT d.rowid FROM search_documents d WHERE ?1 IS NULL AND {FILTER_SQL}");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        params![
+            Option::<i64>::None,
+            filters.lapsed,
+            lower(&filters.service),
+            lower(&filters.staff),
+            filters.min_value
+        ],
+        |r| r.get(0),
+    )?;
+    Ok(Some(rows.collect::<rusqlite::Result<_>>()?))
+}
+
+/// Semantic ranking: customer rowids by cosine to `query_vector`, best first, from the vectors
+/// in `cache` (synchronised with the database first).
 fn semantic_ranking(
     conn: &Connection,
+    cache: &mut VectorCache,
     model_id: &str,
     query_vector: &[f32],
     filters: &SearchFilters,
     depth: usize,
 ) -> Result<Vec<(i64, f32)>> {
-    let sql = format!(
-        "SELECT d.rowid, d.embedding FROM search_documents d \
-         WHERE d.embedding IS NOT NULL AND d.embedded_hash = d.content_hash \
-         AND d.embedding_model = ?1 AND {FILTER_SQL}"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let mut rows = stmt.query(params![
-        model_id,
-        filters.lapsed,
-        lower(&filters.service),
-        lower(&filters.staff),
-        filters.min_value
-    ])?;
-    let mut scored: Vec<(i64, f32)> = Vec::new();
-    while let Some(row) = rows.next()? {
-        let rowid: i64 = row.get(0)?;
-        let blob = model::row_blob(row, 1)?;
-        let v = model::from_blob(blob);
-        scored.push((rowid, model::cosine(query_vector, &v)));
-    }
-    let keep = depth.min(scored.len());
-    if keep < scored.len() {
-        scored.select_nth_unstable_by(keep, |a, b| b.1.total_cmp(&a.1));
-        scored.truncate(keep);
-    }
-    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
-    Ok(scored)
+    cache.sync(conn, model_id)?;
+    Ok(match filtered_rowids(conn, filters)? {
+        None => cache.nearest(query_vector, depth, |_| true),
+        Some(allowed) => cache.nearest(query_vector, depth, |id| allowed.contains(&id)),
+    })
 }
 
 /// Searches the customers. `rankings` chooses the lists to fuse (use [`Rankings::Hybrid`]).
+/// Reads the vectors for this one search; a caller that searches repeatedly keeps a
+/// [`VectorCache`] and calls [`search_cached`].
 pub fn search(
     conn: &Connection,
     semantic: Semantic<'_>,
+    query: &str,
+    limit: usize,
+    filters: &SearchFilters,
+    rankings: Rankings,
+) -> Result<SearchResults> {
+    search_cached(
+        conn,
+        semantic,
+        &mut VectorCache::new(),
+        query,
+        limit,
+        filters,
+        rankings,
+    )
+}
+
+/// [`search`] with the vectors kept in `cache` between calls (reloaded only after a change).
+pub fn search_cached(
+    conn: &Connection,
+    semantic: Semantic<'_>,
+    cache: &mut VectorCache,
     query: &str,
     limit: usize,
     filters: &SearchFilters,
@@ -244,7 +278,7 @@ pub fn search(
     let semantic_list = match embedder.as_mut() {
         Some(e) if rankings != Rankings::KeywordOnly => {
             let v = e.embed_query(query)?;
-            semantic_ranking(conn, e.model_id(), &v, filters, depth)?
+            semantic_ranking(conn, cache, e.model_id(), &v, filters, depth)?
         }
         _ => vec![],
     };

@@ -12,10 +12,14 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-const EXAMPLES: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/square-examples"
-);
+/// The official example payloads in `../shared`, found from this crate's directory at run
+/// time (cargo sets it), not at compile time: a test binary reused from a build in another
+/// checkout must not look there.
+fn shared_examples() -> PathBuf {
+    let dir = std::env::var("CARGO_MANIFEST_DIR")
+        .unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string());
+    PathBuf::from(dir).join("../../../shared/square-examples")
+}
 
 type RoundTrip = fn(&str) -> Result<Value, serde_json::Error>;
 
@@ -92,7 +96,7 @@ fn cases() -> Vec<Case> {
 }
 
 fn examples_dir() -> PathBuf {
-    let dir = Path::new(EXAMPLES);
+    let dir = shared_examples();
     assert!(
         dir.is_dir(),
         "the Square examples folder is absent: expected {} (the read-only shared folder \

@@ -327,7 +327,17 @@ async fn token_refreshes_go_through_the_clients_oauth_family() {
     let mut endpoint = config(&sim).token_endpoint().unwrap();
     endpoint.gate = Some(gate.clone());
     let sink = Arc::new(MemoryTokenSink::new());
-    let source = Arc::new(RefreshingTokenSource::new(endpoint, tokens, sink.clone()));
+    let rotated = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = rotated.clone();
+    let source = Arc::new(
+        RefreshingTokenSource::new(endpoint, tokens.clone(), sink.clone()).with_observer(Arc::new(
+            move |set: &keeper_square::oauth::TokenSet| {
+                seen.lock()
+                    .unwrap()
+                    .push((set.merchant_id.clone(), set.expires_at));
+            },
+        )),
+    );
     let client = api_client(&sim, source);
     gate.bind(&client);
     let log = Arc::new(HealthLog::new());
@@ -340,6 +350,11 @@ async fn token_refreshes_go_through_the_clients_oauth_family() {
     let oauth = client.family_health(EndpointFamily::Oauth);
     assert_eq!((oauth.requests, oauth.successes), (1, 1), "{oauth:?}");
     assert_eq!(sink.saved().len(), 1, "the new pair was saved");
+    let rotated = rotated.lock().unwrap().clone();
+    assert_eq!(rotated.len(), 1, "the observer hears of the rotation once");
+    assert_eq!(rotated[0].0, tokens.merchant_id);
+    assert_eq!(rotated[0].1, sink.saved()[0].expires_at);
+    assert!(rotated[0].1 > tokens.expires_at, "new expiry");
     let families: Vec<(EndpointFamily, bool)> = log
         .drain()
         .iter()

@@ -53,6 +53,26 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "enrichment",
         sql: include_str!("migrations/0008_enrichment.sql"),
     },
+    Migration {
+        version: 9,
+        name: "import_speed",
+        sql: include_str!("migrations/0009_import_speed.sql"),
+    },
+    Migration {
+        version: 10,
+        name: "retry_queue",
+        sql: include_str!("migrations/0010_retry_queue.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "analysis_incremental",
+        sql: include_str!("migrations/0011_analysis_incremental.sql"),
+    },
+    Migration {
+        version: 12,
+        name: "enrichment_search",
+        sql: include_str!("migrations/0012_enrichment_search.sql"),
+    },
 ];
 
 /// The schema version a fully migrated database has.

@@ -1,7 +1,8 @@
 /**
  * Tests of spreadsheet match review against the fake backend: choosing or dropping a file,
  * the editable column mapping, candidates grouped by band with fields side by side,
- * decisions by button and by key, bulk accept above a threshold, and undo.
+ * decisions by button and by key, linking a row to another of its candidates, bulk accept above
+ * a threshold, and undo.
  */
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -250,6 +251,33 @@ describe('decisions', () => {
     expect(await screen.findByText('This upload was undone: nothing from it is kept.')).toBeTruthy();
     expect(backend.argsOf('undoUpload')).toEqual([['sample-upload-1']]);
     expect(screen.getByTestId<HTMLButtonElement>('undo-upload').disabled).toBe(true);
+  });
+
+  it('lists the other customers a row in review may be and links the row to the chosen one', async () => {
+    const backend = await openUpload();
+    const review = screen.getAllByTestId('candidate')[3] as HTMLElement;
+    const alternatives = within(review).getAllByTestId('alternative');
+    expect(alternatives).toHaveLength(2);
+    expect(alternatives[0]?.textContent).toContain('score 0.68');
+    expect(alternatives[1]?.textContent).toContain('already linked to row 2');
+    expect(within(screen.getAllByTestId('candidate')[0] as HTMLElement).queryByTestId('alternatives')).toBeNull();
+    const before = review.querySelector('h3')?.textContent ?? '';
+    const chosenName = alternatives[0]?.querySelector('strong')?.textContent ?? '';
+
+    await fireEvent.click(within(alternatives[0] as HTMLElement).getByTestId('choose-alternative'));
+
+    await waitFor(() => {
+      expect(candidateStates()[3]).toBe('accepted');
+    });
+    expect(backend.argsOf('chooseAlternative')).toEqual([['sample-upload-1-c4', expect.any(String)]]);
+    const after = (screen.getAllByTestId('candidate')[3] as HTMLElement).querySelector('h3')?.textContent ?? '';
+    expect(after).not.toBe(before);
+    expect(after).toContain('score 0.68');
+    expect(after).toContain(chosenName);
+    expect(screen.getByTestId('match-notice').textContent).toContain('Row 5 is now');
+    // The first guess is offered in turn, so the owner can change their mind.
+    const again = within(screen.getAllByTestId('candidate')[3] as HTMLElement).getAllByTestId('alternative');
+    expect(again.map((entry) => entry.textContent).join(' ')).toContain('score 0.72');
   });
 
   it('shows a failed decision with its code', async () => {

@@ -7,9 +7,16 @@
 //! | churn_prevention | 2+ visits, since − g ≥ max(7, g/4), since < min(3g, 365) | last visit day | yearly value |
 //! | reactivation | 2+ visits, since ≥ min(3g, 365), since ≤ 730 | last visit day | yearly value |
 //! | second_visit | 1 visit, 10 ≤ since ≤ 75 | first visit day | first spend × median visits a year of repeat customers |
-//! | upsell | 3+ visits, next visit due within 14 days, never bought the add-on most taken with their usual service (≥ 10% of its visits) | next expected day | add-on price × visits a year |
+//! | upsell | 3+ visits, next visit due within 14 days, and a suggestion (below) | next expected day | suggestion's price × visits a year |
 //! | review_follow_up | review in the last 30 days, unanswered, rating ≤ 3, urgent or negative | review id | customer's yearly value (median of repeat customers if unlinked) |
 //! | birthday | birthday in the next 7 days, a visit in the last 365 | year of the birthday | yearly value |
+//!
+//! Upsell suggestions, for the customer's favourite service (most visits; appointment
+//! services before retail): the add-on most taken with it that they never had (taken on
+//! ≥ 10% of its visits), and each catalog item (another service or a retail product) they
+//! never bought that ≥ 20% of their peers bought, peers being the (at least 5) other
+//! customers with the same favourite service. The suggestion with the highest price × share
+//! wins.
 //!
 //! Yearly value = average spend per visit × 365 / g, else the last 12 months' spend.
 //! Urgent reviews and 1–2 star reviews are priority 0 (listed first); everything else is
@@ -35,6 +42,42 @@ struct Merchant {
     median_yearly_value: Option<i64>,
     /// Per service: visits with an order, and per optional add-on the visits that took it.
     addon_uptake: HashMap<u32, (u32, HashMap<u32, u32>)>,
+    /// Per favourite service: its customers, and per item how many of them bought it.
+    peer_items: HashMap<u32, (u32, HashMap<u32, u32>)>,
+}
+
+/// Fewest peers (other customers with the same favourite service) an item suggestion needs.
+pub const MIN_PEERS: u32 = 5;
+/// Smallest share of peers who bought an item for it to be suggested.
+pub const MIN_PEER_SHARE: f64 = 0.2;
+/// Smallest share of a service's visits taking an add-on for it to be suggested.
+pub const MIN_ADDON_SHARE: f64 = 0.1;
+
+/// The customer's favourite service: the one on most visits, appointment services before
+/// retail products, ties to the lower index.
+pub fn favourite_service(ds: &Dataset, c: &CustomerData) -> Option<u32> {
+    let mut counts: HashMap<u32, u32> = HashMap::new();
+    for &s in c.visits.iter().flat_map(|v| v.services.iter()) {
+        *counts.entry(s).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by(|a, b| {
+            let retail = |s: u32| ds.services[s as usize].retail;
+            retail(b.0)
+                .cmp(&retail(a.0))
+                .then(a.1.cmp(&b.1))
+                .then(b.0.cmp(&a.0))
+        })
+        .map(|(s, _)| s)
+}
+
+/// Every item (service or product) the customer ever bought or booked.
+fn items_bought(c: &CustomerData) -> std::collections::HashSet<u32> {
+    c.visits
+        .iter()
+        .flat_map(|v| v.services.iter().copied())
+        .collect()
 }
 
 fn median(mut v: Vec<f64>) -> Option<f64> {
@@ -90,7 +133,20 @@ impl Merchant {
                 }
             }
         }
+        let mut peer_items: HashMap<u32, (u32, HashMap<u32, u32>)> = HashMap::new();
+        for r in results {
+            let c = &ds.customers[r.index as usize];
+            let Some(fav) = favourite_service(ds, c) else {
+                continue;
+            };
+            let e = peer_items.entry(fav).or_default();
+            e.0 += 1;
+            for item in items_bought(c) {
+                *e.1.entry(item).or_default() += 1;
+            }
+        }
         Merchant {
+            peer_items,
             median_visits_per_year: median(
                 repeaters
                     .iter()
@@ -306,19 +362,112 @@ fn upsell(
     if !(-7..=14).contains(&due_in) || m.days_overdue.is_some_and(|d| d > 7) {
         return None;
     }
-    // Their usual service, and the add-on most taken with it that they never had.
-    let usual_service = *c
-        .visits
-        .iter()
-        .flat_map(|v| v.services.iter())
-        .fold(HashMap::<u32, u32>::new(), |mut acc, s| {
-            *acc.entry(*s).or_default() += 1;
-            acc
-        })
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))?
-        .0;
-    let (visits, uptake) = merchant.addon_uptake.get(&usual_service)?;
+    let service_ix = favourite_service(ds, c)?;
+    let best = [
+        addon_suggestion(ds, merchant, c, service_ix),
+        item_suggestion(ds, merchant, c, service_ix),
+    ]
+    .into_iter()
+    .flatten()
+    .max_by(|a, b| {
+        (a.price as f64 * a.share)
+            .total_cmp(&(b.price as f64 * b.share))
+            .then(b.name.cmp(&a.name))
+    })?;
+    let per_year = m
+        .mean_gap_days
+        .filter(|g| *g >= 1.0)
+        .map_or(1.0, |g| 365.0 / g);
+    let service = &ds.services[service_ix as usize].name;
+    let cur = ds.currency.as_deref();
+    let when = if m.next_booking.is_some() {
+        format!("booked {}", relative(due_in))
+    } else {
+        format!("due {}", relative(due_in))
+    };
+    let (price, share) = (money(best.price, cur), percent(best.share));
+    let offer = match best.kind {
+        Suggestion::AddOn => format!(
+            "has never had {} (taken on {share} of {service} visits, {price})",
+            best.name
+        ),
+        Suggestion::Service => format!(
+            "has never had {}, a service {share} of {service} regulars have had ({price})",
+            best.name
+        ),
+        Suggestion::Retail => format!(
+            "has never bought {}, which {share} of {service} regulars buy ({price})",
+            best.name
+        ),
+    };
+    let reason = join(vec![
+        Some(format!("{}: {when} for {service}; {offer}", first_name(c))),
+        sees(ds, m, "usually sees"),
+    ]);
+    let mut details = base_details(ds, r);
+    details["suggestion_kind"] = json!(best.kind.as_str());
+    details["suggestion"] = json!(best.name);
+    details["suggestion_price"] = json!(best.price);
+    details["suggestion_share"] = json!(best.share);
+    details["service"] = json!(service);
+    if best.kind == Suggestion::AddOn {
+        details["addon"] = json!(best.name);
+        details["addon_price"] = json!(best.price);
+        details["addon_share"] = json!(best.share);
+    } else {
+        details["peers"] = json!(best.peers);
+    }
+    Some(Candidate {
+        customer_id: Some(c.profile.id.clone()),
+        task_type: TaskType::Upsell,
+        episode: due.to_string(),
+        value_at_stake: (best.price as f64 * per_year).round() as i64,
+        priority: 1,
+        reason,
+        details,
+    })
+}
+
+/// What an upsell offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suggestion {
+    /// An optional modifier on their favourite service.
+    AddOn,
+    /// Another appointment service.
+    Service,
+    /// A retail product.
+    Retail,
+}
+
+impl Suggestion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Suggestion::AddOn => "add_on",
+            Suggestion::Service => "service",
+            Suggestion::Retail => "retail",
+        }
+    }
+}
+
+/// One upsell suggestion with its price (minor units) and how common it is.
+#[derive(Debug, Clone, PartialEq)]
+struct Offer {
+    kind: Suggestion,
+    name: String,
+    price: i64,
+    /// Share of the service's visits (add-on) or of the peers (item) that took it.
+    share: f64,
+    peers: u32,
+}
+
+/// The add-on most taken with `service` that the customer never had.
+fn addon_suggestion(
+    ds: &Dataset,
+    merchant: &Merchant,
+    c: &CustomerData,
+    service: u32,
+) -> Option<Offer> {
+    let (visits, uptake) = merchant.addon_uptake.get(&service)?;
     let had: Vec<u32> = c.visits.iter().flat_map(|v| v.modifiers.clone()).collect();
     let (&addon, &taken) = uptake
         .iter()
@@ -326,44 +475,53 @@ fn upsell(
         .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))?;
     let share = f64::from(taken) / f64::from(*visits);
     let addon = &ds.modifiers[addon as usize];
-    if share < 0.1 || addon.price <= 0 {
+    (share >= MIN_ADDON_SHARE && addon.price > 0).then(|| Offer {
+        kind: Suggestion::AddOn,
+        name: addon.name.clone(),
+        price: addon.price,
+        share,
+        peers: *visits,
+    })
+}
+
+/// The catalog item (service or product) the customer never bought that their peers (other
+/// customers with the same favourite service) buy most, by price × share.
+fn item_suggestion(
+    ds: &Dataset,
+    merchant: &Merchant,
+    c: &CustomerData,
+    service: u32,
+) -> Option<Offer> {
+    let (customers, bought) = merchant.peer_items.get(&service)?;
+    // The customer is one of `customers` and never bought the items considered.
+    let peers = customers.saturating_sub(1);
+    if peers < MIN_PEERS {
         return None;
     }
-    let per_year = m
-        .mean_gap_days
-        .filter(|g| *g >= 1.0)
-        .map_or(1.0, |g| 365.0 / g);
-    let service = &ds.services[usual_service as usize].name;
-    let cur = ds.currency.as_deref();
-    let when = if m.next_booking.is_some() {
-        format!("booked {}", relative(due_in))
-    } else {
-        format!("due {}", relative(due_in))
-    };
-    let reason = join(vec![
-        Some(format!(
-            "{}: {when} for {service}; has never had {} (taken on {} of {service} visits, {})",
-            first_name(c),
-            addon.name,
-            percent(share),
-            money(addon.price, cur)
-        )),
-        sees(ds, m, "usually sees"),
-    ]);
-    let mut details = base_details(ds, r);
-    details["addon"] = json!(addon.name);
-    details["addon_price"] = json!(addon.price);
-    details["addon_share"] = json!(share);
-    details["service"] = json!(service);
-    Some(Candidate {
-        customer_id: Some(c.profile.id.clone()),
-        task_type: TaskType::Upsell,
-        episode: due.to_string(),
-        value_at_stake: (addon.price as f64 * per_year).round() as i64,
-        priority: 1,
-        reason,
-        details,
-    })
+    let own = items_bought(c);
+    bought
+        .iter()
+        .filter(|(item, _)| !own.contains(item))
+        .filter_map(|(&item, &buyers)| {
+            let s = &ds.services[item as usize];
+            let share = f64::from(buyers) / f64::from(peers);
+            (share >= MIN_PEER_SHARE && s.price > 0).then(|| Offer {
+                kind: if s.retail {
+                    Suggestion::Retail
+                } else {
+                    Suggestion::Service
+                },
+                name: s.name.clone(),
+                price: s.price,
+                share,
+                peers,
+            })
+        })
+        .max_by(|a, b| {
+            (a.price as f64 * a.share)
+                .total_cmp(&(b.price as f64 * b.share))
+                .then(b.name.cmp(&a.name))
+        })
 }
 
 /// The next occurrence of a `YYYY-MM-DD` / `--MM-DD` birthday on or after `today`

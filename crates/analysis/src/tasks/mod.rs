@@ -3,9 +3,10 @@
 //! (one live task per customer and type, owner decisions never undone, a history row per
 //! change) and serves the list and the owner's state changes.
 //!
-//! **Context hook.** `tasks.context` is left empty here. The search work fills it: implement
-//! [`ContextSource`] (its `get_context_for_task`) and call [`store::fill_context`] after a
-//! recompute; the list then carries the retrieved context with each task.
+//! **Context.** Analysis never calls search (it is a pure function of the store), so
+//! `tasks.context` is filled from outside: keeper-api implements [`ContextSource`] over
+//! keeper-search and calls [`store::fill_context`] after each recompute; the list then
+//! carries the retrieved context with each task.
 
 pub mod generate;
 pub mod store;
@@ -123,7 +124,8 @@ pub struct TaskView {
     pub priority: u8,
     pub reason: String,
     pub details: serde_json::Value,
-    /// Retrieved context for the task's type (filled by the search work; `None` until then).
+    /// Retrieved context for the task's type (filled by keeper-api after a recompute;
+    /// `None` until then).
     pub context: Option<String>,
     pub created_at: String,
     pub updated_at: String,

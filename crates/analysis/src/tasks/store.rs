@@ -13,6 +13,8 @@
 //!    came back or booked since the episode, else `dismissed` ("no longer applies").
 //!
 //! Every state change writes a `task_history` row with the actor (`owner` or `system`).
+//! A task moved to a new episode drops its retrieved context ([`fill_context`] fills it
+//! again for the new situation).
 
 use super::{Candidate, ContextSource, HistoryEntry, TaskState, TaskType, TaskView};
 use crate::error::{Error, Result};
@@ -115,7 +117,8 @@ pub fn sync(
             .optional()?;
         let refresh = |id: i64, episode: &str| -> Result<()> {
             conn.prepare_cached(
-                "UPDATE tasks SET episode = ?2, value_at_stake = ?3, priority = ?4, reason = ?5,
+                "UPDATE tasks SET context = CASE WHEN episode = ?2 THEN context END,
+                        episode = ?2, value_at_stake = ?3, priority = ?4, reason = ?5,
                         details = ?6, last_seen_at = ?7, updated_at = ?7
                   WHERE id = ?1",
             )?

@@ -1,26 +1,8 @@
 //! Plain words for task reasons: money ("$1,240"), spans ("3 weeks"), cadences ("6-week")
 //! and relative days ("in 5 days").
 
-/// Whole currency units with thousands separators and the currency's sign.
-pub fn money(minor: i64, currency: Option<&str>) -> String {
-    let units = (minor as f64 / 100.0).round() as i64;
-    let digits = units.unsigned_abs().to_string();
-    let mut grouped = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    let sign = if units < 0 { "-" } else { "" };
-    match currency.unwrap_or("USD") {
-        "USD" | "CAD" | "AUD" | "NZD" => format!("{sign}${grouped}"),
-        "GBP" => format!("{sign}£{grouped}"),
-        "EUR" => format!("{sign}€{grouped}"),
-        "JPY" => format!("{sign}¥{}", minor.unsigned_abs()),
-        other => format!("{sign}{grouped} {other}"),
-    }
-}
+/// Money is Keeper's one formatter (`keeper_normalize::money`), re-exported for the reasons.
+pub use keeper_normalize::money::money;
 
 fn plural(n: i64, unit: &str) -> String {
     if n == 1 {
@@ -74,12 +56,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn money_rounds_to_whole_units_with_thousands_separators() {
+    fn reasons_format_money_with_the_shared_formatter() {
         assert_eq!(money(124_000, Some("USD")), "$1,240");
-        assert_eq!(money(123_456_789, Some("USD")), "$1,234,568");
-        assert_eq!(money(8_550, Some("GBP")), "£86");
         assert_eq!(money(-500, None), "-$5");
-        assert_eq!(money(99_900, Some("CHF")), "999 CHF");
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub struct Recommendation {
     pub severity: Severity,
     /// Stable snake_case code the UI can switch on: `reconnect_square`, `rate_limited`,
     /// `circuit_open`, `failing`, `refresh_expiring`, `quarantine`, `stale_sync`,
-    /// `not_synced`, `reconciliation`, `import_failed`, `retry_queue`.
+    /// `not_synced`, `reconciliation`, `import_failed`, `retry_queue`, `retry_queue_dead`.
     pub code: &'static str,
     pub family: Option<EndpointFamily>,
     pub message: String,
@@ -276,14 +276,23 @@ fn pipeline_advice(p: &PipelineHealth, now: DateTime<Utc>, out: &mut Vec<Recomme
             format!("{n} {noun} quarantined: {}", rules.join(", ")),
         );
     }
-    if p.queue_depth > 0 {
+    if p.queue_dead > 0 {
+        push(
+            Severity::Warning,
+            "retry_queue_dead",
+            format!(
+                "{} sync tasks kept failing and are no longer retried; their stored data may \
+                 be stale (run `keeper sync --retry-dead`)",
+                p.queue_dead
+            ),
+        );
+    }
+    let waiting = p.queue_depth.saturating_sub(p.queue_dead);
+    if waiting > 0 {
         push(
             Severity::Info,
             "retry_queue",
-            format!(
-                "{} requests wait for the next run (deferred while Square was busy)",
-                p.queue_depth
-            ),
+            format!("{waiting} requests wait for the next run (deferred while Square was busy)"),
         );
     }
 }
@@ -337,6 +346,7 @@ mod tests {
             }],
             error_rate: None,
             queue_depth: 0,
+            queue_dead: 0,
             embedding_backlog: None,
             reconciliation_mismatches: None,
             last_run_failed: None,

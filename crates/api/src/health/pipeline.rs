@@ -37,8 +37,11 @@ pub struct PipelineHealth {
     /// Failed answers / answers over every endpoint family in the recent window; `null`
     /// without answers.
     pub error_rate: Option<f64>,
-    /// Requests waiting in the persisted retry queue.
+    /// Requests waiting in the persisted retry queue (dead entries included).
     pub queue_depth: u64,
+    /// Queued sync work whose attempts ran out (migration 0010): kept, no longer retried
+    /// until `keeper sync --retry-dead`.
+    pub queue_dead: u64,
     /// Records waiting for an embedding; `null`: the search tables do not exist yet.
     pub embedding_backlog: Option<u64>,
     /// Windows of the latest import whose stored count differs from Square's; `null`: no
@@ -214,6 +217,10 @@ pub fn read_pipeline(conn: &Connection, families: &[FamilyHealthReport]) -> Resu
         last_sync: last_sync(conn)?,
         error_rate: (answers > 0).then(|| failures as f64 / answers as f64),
         queue_depth: count(conn, "SELECT count(*) FROM retry_queue")?,
+        queue_dead: count(
+            conn,
+            "SELECT count(*) FROM retry_queue WHERE dead_at_ms IS NOT NULL",
+        )?,
         embedding_backlog: embedding_backlog(conn)?,
         reconciliation_mismatches: reconciliation(conn)?,
         last_run_failed: last_run_failed(conn)?,

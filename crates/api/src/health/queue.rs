@@ -101,6 +101,13 @@ pub fn load_retry_queue<T: DeserializeOwned>(conn: &Connection) -> Result<RetryQ
     RetryQueue::from_records(records).map_err(queue_error)
 }
 
+/// Makes the sync's dead retry entries due again (`keeper sync --retry-dead`); returns how
+/// many.
+pub fn revive_dead_sync_work(conn: &Connection, now: chrono::DateTime<chrono::Utc>) -> Result<u64> {
+    let n = keeper_import::retry::revive_dead(conn, now).map_err(db)?;
+    Ok(n as u64)
+}
+
 /// How many requests the stored queue holds.
 pub fn queue_depth(conn: &Connection) -> Result<u64> {
     let n: i64 = conn

@@ -1,7 +1,10 @@
 //! `keeper reviews`: list stored reviews with rating, sentiment, mentions and alerts
 //! (`--json` for machines); `fetch` from Google Business Profile and Yelp (base URLs and
 //! credentials settable, so the simulators stand in); `import FILE` (CSV or JSON export);
-//! `staff` (per-staff sentiment); `sim` (serve both review simulators for the demo merchant).
+//! `staff` (per-staff sentiment); `sim` (serve both review simulators for the demo merchant);
+//! `connect-google` (the loopback + PKCE sign-in in the system browser, tokens to the OS
+//! keyring) and `yelp-key` (the API key read from standard input into the OS keyring, so it
+//! never appears in the process list, the shell history or a log).
 
 use anyhow::Context as _;
 use chrono::Utc;
@@ -41,6 +44,10 @@ enum ReviewsCommand {
     },
     /// Review sentiment per team member.
     Staff,
+    /// Connect Google Business Profile in the system browser; tokens go to the OS keyring.
+    ConnectGoogle(ConnectGoogleArgs),
+    /// Save the Yelp Fusion API key in the OS keyring, read from standard input.
+    YelpKey,
     /// Serve the Google and Yelp review simulators for the demo merchant until Ctrl-C.
     Sim {
         #[arg(long, default_value_t = 42)]
@@ -49,6 +56,37 @@ enum ReviewsCommand {
         #[arg(long, default_value = "salon")]
         profile: String,
     },
+}
+
+#[derive(Args)]
+struct ConnectGoogleArgs {
+    /// The OAuth client id of Keeper's Google Cloud project.
+    #[arg(long, env = "KEEPER_GOOGLE_CLIENT_ID")]
+    client_id: String,
+    /// The Business Profile account id (`accounts/{account}`).
+    #[arg(long, env = "KEEPER_GOOGLE_ACCOUNT")]
+    account: String,
+    /// Sign-in and token endpoints under another base (the reviews simulator).
+    #[arg(long)]
+    oauth_base: Option<String>,
+    /// Seconds to wait for the browser.
+    #[arg(long, default_value_t = 300)]
+    timeout_secs: u64,
+}
+
+/// Prints the URL, then asks the system browser to open it (a browser that cannot start is
+/// not an error: the printed URL still works).
+fn system_browser() -> Box<keeper_square::oauth::BrowserOpener> {
+    Box::new(
+        |url: String| -> keeper_square::client::BoxFuture<'static, Result<(), String>> {
+            println!("Open this page to connect Google (opening your browser):\n  {url}");
+            let _ = std::io::Write::flush(&mut std::io::stdout());
+            if let Err(e) = webbrowser::open(&url) {
+                eprintln!("could not open a browser ({e}); open the page above yourself");
+            }
+            Box::pin(async { Ok(()) })
+        },
+    )
 }
 
 #[derive(Args)]
@@ -193,6 +231,55 @@ pub fn run(args: ReviewsArgs, db: Option<PathBuf>) -> anyhow::Result<()> {
                     );
                 }
             }
+            Ok(())
+        }
+        Some(ReviewsCommand::ConnectGoogle(c)) => {
+            use rand::SeedableRng;
+            let opts = keeper_api::reviews::GoogleConnect {
+                client_id: c.client_id,
+                account_id: c.account,
+                oauth_base: c.oauth_base,
+                timeout: std::time::Duration::from_secs(c.timeout_secs),
+            };
+            let tokens = keeper_square::control::KeyringTokenStore::with_service(
+                keeper_reviews::source::google_oauth::GOOGLE_KEYRING_SERVICE,
+            );
+            let mut rng = rand::rngs::StdRng::from_os_rng();
+            let done = runtime
+                .block_on(keeper_api::reviews::connect_google(
+                    &opts,
+                    &*system_browser(),
+                    &tokens,
+                    &mut rng,
+                    &keeper_square::client::SystemClock::new(),
+                ))
+                .map_err(api)?;
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&done)?);
+            } else {
+                println!(
+                    "Connected Google account {}. Tokens are in the OS keyring{}.",
+                    done.account_id,
+                    if done.refresh_token_kept {
+                        " (Keeper refreshes the access token on its own)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            Ok(())
+        }
+        Some(ReviewsCommand::YelpKey) => {
+            use std::io::IsTerminal;
+            if std::io::stdin().is_terminal() {
+                eprintln!("Paste the Yelp API key and press Enter:");
+            }
+            let mut key = String::new();
+            std::io::stdin()
+                .read_line(&mut key)
+                .context("could not read the key from standard input")?;
+            keeper_api::reviews::save_yelp_key(&key).map_err(api)?;
+            println!("Saved the Yelp API key in the OS keyring.");
             Ok(())
         }
         Some(ReviewsCommand::Sim { seed, profile }) => runtime.block_on(async move {

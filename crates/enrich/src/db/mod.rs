@@ -21,9 +21,9 @@ pub mod upload;
 pub use customers::CustomerRow;
 pub use duplicates::{DuplicatePair, customer_duplicates};
 pub use review::{
-    CandidateGroup, FieldPair, ReviewCandidate, ReviewSheet, UndoSummary, UnmatchedRow, UploadInfo,
-    Verdict, bulk_accept, decide, list_uploads, review_candidates, undo_match, undo_upload,
-    unmatched_rows,
+    Alternative, CandidateGroup, FieldPair, ReviewCandidate, ReviewSheet, UndoSummary,
+    UnmatchedRow, UploadInfo, Verdict, bulk_accept, choose_alternative, decide, list_uploads,
+    review_candidates, undo_match, undo_upload, unmatched_rows,
 };
 pub use upload::{UploadOptions, UploadSummary, upload_file};
 

@@ -1,7 +1,8 @@
 //! What the match-review screen and `keeper uploads` need: list uploads, the candidates of an
-//! upload grouped by decision with the fields side by side and the explanation, the owner's
-//! verdict on one candidate, bulk acceptance above a score, undo (one match or a whole upload)
-//! and the unmatched rows. Every change runs in one transaction.
+//! upload grouped by decision with the fields side by side and the explanation (and, for a row
+//! in review, its runners-up), the owner's verdict on one candidate or their choice of a
+//! runner-up, bulk acceptance above a score, undo (one match or a whole upload) and the
+//! unmatched rows. Every change runs in one transaction.
 
 use super::customers::{self, CustomerRow};
 use super::{StoredEvidence, merge, ts};
@@ -11,6 +12,7 @@ use chrono::{DateTime, Utc};
 use keeper_store::Store;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// One upload and where its rows stand.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -85,6 +87,26 @@ pub struct ReviewCandidate {
     pub fields: Vec<FieldPair>,
     /// How much each field counted.
     pub explanation: Vec<StoredEvidence>,
+    /// Other customers this row may be (rows in review only), best first.
+    pub alternatives: Vec<Alternative>,
+}
+
+/// Another customer a row in review may be.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Alternative {
+    /// Square customer id (for [`choose_alternative`]).
+    pub customer_id: String,
+    /// Posterior, 0..1.
+    pub score: f64,
+    /// Given and family names matched crosswise.
+    pub swapped_names: bool,
+    /// The fields side by side.
+    pub fields: Vec<FieldPair>,
+    /// How much each field counted.
+    pub explanation: Vec<StoredEvidence>,
+    /// The line of another row of this upload already linked (accepted or waiting) to this
+    /// customer, if any.
+    pub taken_by_line: Option<usize>,
 }
 
 /// Candidates sharing a matcher decision.
@@ -248,6 +270,40 @@ fn side_by_side(mapping: &Mapping, cells: &[String], c: &CustomerRow) -> Vec<Fie
     ]
 }
 
+/// The stored runners-up of every match of upload `id`, by match, best first (fields not
+/// filled in yet).
+fn alternatives_of(conn: &Connection, id: i64) -> Result<HashMap<i64, Vec<Alternative>>> {
+    let mut stmt = conn.prepare(
+        "SELECT a.match_id, a.customer_id, a.score, a.swapped_names, a.explanation_json
+           FROM upload_match_alternatives a JOIN upload_matches m ON m.id = a.match_id
+          WHERE m.upload_id = ?1 ORDER BY a.match_id, a.rank",
+    )?;
+    let mut rows = stmt.query([id])?;
+    let mut out: HashMap<i64, Vec<Alternative>> = HashMap::new();
+    while let Some(r) = rows.next()? {
+        out.entry(r.get(0)?).or_default().push(Alternative {
+            customer_id: r.get(1)?,
+            score: r.get(2)?,
+            swapped_names: r.get(3)?,
+            fields: Vec::new(),
+            explanation: parse_json(&r.get::<_, String>(4)?)?,
+            taken_by_line: None,
+        });
+    }
+    Ok(out)
+}
+
+/// Customers linked (accepted or waiting) by a row of upload `id`, with that row's line.
+fn taken_lines(conn: &Connection, id: i64) -> Result<HashMap<String, usize>> {
+    let mut stmt = conn.prepare(
+        "SELECT m.customer_id, r.line FROM upload_matches m
+           JOIN upload_rows r ON r.upload_id = m.upload_id AND r.row_index = m.row_index
+          WHERE m.upload_id = ?1 AND m.state IN ('accepted','pending','skipped')",
+    )?;
+    let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as usize)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// The candidates of upload `id`, grouped by the matcher's decision, review first.
 pub fn review_candidates(store: &Store, id: i64) -> Result<ReviewSheet> {
     let conn = store.conn();
@@ -261,6 +317,8 @@ pub fn review_candidates(store: &Store, id: i64) -> Result<ReviewSheet> {
           WHERE m.upload_id = ?1
           ORDER BY m.score DESC, m.row_index",
     )?;
+    let mut alternatives = alternatives_of(conn, id)?;
+    let taken = taken_lines(conn, id)?;
     let mut rows = stmt.query([id])?;
     let mut groups: Vec<CandidateGroup> = ["review", "accept", "reject"]
         .iter()
@@ -277,10 +335,28 @@ pub fn review_candidates(store: &Store, id: i64) -> Result<ReviewSheet> {
             ..CustomerRow::default()
         });
         let decision: String = r.get(5)?;
+        let match_id: i64 = r.get(0)?;
+        let line = r.get::<_, i64>(2)? as usize;
+        let alternatives = alternatives
+            .remove(&match_id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| -> Result<Alternative> {
+                let other = customers::one(conn, &a.customer_id)?.unwrap_or_else(|| CustomerRow {
+                    id: a.customer_id.clone(),
+                    ..CustomerRow::default()
+                });
+                Ok(Alternative {
+                    fields: side_by_side(&mapping, &cells, &other),
+                    taken_by_line: taken.get(&a.customer_id).copied().filter(|l| *l != line),
+                    ..a
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         let candidate = ReviewCandidate {
-            match_id: r.get(0)?,
+            match_id,
             row_index: r.get::<_, i64>(1)? as usize,
-            line: r.get::<_, i64>(2)? as usize,
+            line,
             fields: side_by_side(&mapping, &cells, &customer),
             customer_id,
             score: r.get(4)?,
@@ -289,6 +365,7 @@ pub fn review_candidates(store: &Store, id: i64) -> Result<ReviewSheet> {
             swapped_names: r.get(8)?,
             explanation: parse_json(&r.get::<_, String>(9)?)?,
             decision: decision.clone(),
+            alternatives,
         };
         if let Some(g) = groups.iter_mut().find(|g| g.decision == decision) {
             g.candidates.push(candidate);
@@ -369,6 +446,61 @@ pub fn decide(
             upload_id
         }
     };
+    tx.commit()?;
+    review_candidates(store, upload_id)?
+        .groups
+        .into_iter()
+        .flat_map(|g| g.candidates)
+        .find(|c| c.match_id == match_id)
+        .ok_or(EnrichError::MatchNotFound { id: match_id })
+}
+
+/// The owner picked runner-up `customer_id` for the row of match `match_id`: the runner-up
+/// becomes the match's customer (the previous one takes its place among the runners-up) and
+/// the match is accepted, merging the row into the chosen customer (and out of the previous
+/// one, if it was accepted).
+pub fn choose_alternative(
+    store: &mut Store,
+    match_id: i64,
+    customer_id: &str,
+    now: DateTime<Utc>,
+) -> Result<ReviewCandidate> {
+    let now_text = ts(now);
+    let tx = store.conn_mut().transaction()?;
+    let (upload_id, state) = match_state(&tx, match_id)?;
+    let (rank, score, explanation, swapped): (i64, f64, String, bool) = tx
+        .query_row(
+            "SELECT rank, score, explanation_json, swapped_names FROM upload_match_alternatives
+              WHERE match_id = ?1 AND customer_id = ?2",
+            params![match_id, customer_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?
+        .ok_or_else(|| EnrichError::AlternativeNotFound {
+            id: match_id,
+            customer_id: customer_id.to_string(),
+        })?;
+    if state == "accepted" {
+        merge::remove(&tx, match_id)?;
+    }
+    tx.execute(
+        "DELETE FROM upload_match_alternatives WHERE match_id = ?1 AND customer_id = ?2",
+        params![match_id, customer_id],
+    )?;
+    tx.execute(
+        "INSERT INTO upload_match_alternatives (match_id, customer_id, rank, score,
+             explanation_json, swapped_names)
+         SELECT id, customer_id, ?2, score, explanation_json, swapped_names
+           FROM upload_matches WHERE id = ?1",
+        params![match_id, rank],
+    )?;
+    tx.execute(
+        "UPDATE upload_matches SET customer_id = ?2, score = ?3, explanation_json = ?4,
+             swapped_names = ?5 WHERE id = ?1",
+        params![match_id, customer_id, score, explanation, swapped],
+    )?;
+    set_state(&tx, match_id, "accepted", &now_text)?;
+    merge::apply(&tx, match_id, &now_text)?;
     tx.commit()?;
     review_candidates(store, upload_id)?
         .groups

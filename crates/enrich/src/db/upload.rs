@@ -1,6 +1,7 @@
 //! `keeper upload`: read a spreadsheet, match its rows against the store's customers, and keep
 //! everything — the upload, every row with its raw cells, one candidate per row with its
-//! explanation, and enrichment records for the auto-accepted matches — in one transaction.
+//! explanation (plus up to three runners-up for a row in review, migration 0012), and
+//! enrichment records for the auto-accepted matches — in one transaction.
 //! Reading and matching happen before the transaction opens, so a bad file writes nothing.
 
 use super::{StoredEvidence, customers, merge, ts};
@@ -246,6 +247,10 @@ pub fn upload_file(
                 json(record)
             ])?;
         }
+        let mut insert_alternative = tx.prepare(
+            "INSERT INTO upload_match_alternatives (match_id, customer_id, rank, score,
+                 explanation_json, swapped_names) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
         let mut insert_match = tx.prepare(
             "INSERT INTO upload_matches (upload_id, row_index, customer_id, score, decision,
                  explanation_json, swapped_names, state, decided_by, decided_at)
@@ -275,6 +280,16 @@ pub fn upload_file(
                 now_text
             ])?;
             let match_id = tx.last_insert_rowid();
+            for (rank, a) in outcome.alternatives.iter().enumerate() {
+                insert_alternative.execute(params![
+                    match_id,
+                    customer_rows[a.target].id,
+                    rank as i64 + 1,
+                    a.score,
+                    json(&StoredEvidence::of(a)),
+                    a.swapped_names
+                ])?;
+            }
             match outcome.decision {
                 Decision::Matched => {
                     summary.auto_accepted += 1;

@@ -136,6 +136,10 @@ pub struct RowOutcome {
     pub decision: Decision,
     /// The assigned candidate (matched or review), or the best rejected one (unmatched).
     pub candidate: Option<Candidate>,
+    /// For a row in review: the next best candidates of the row (at most
+    /// [`assign::MAX_ALTERNATIVES`], each at or above `review_above`, best first), so the owner
+    /// can pick the right customer. Empty for other decisions.
+    pub alternatives: Vec<Candidate>,
 }
 
 /// Counts describing a run.

@@ -9,14 +9,18 @@ use keeper_store::Store;
 use serde_json::Value;
 use std::path::PathBuf;
 
-pub const EXAMPLES: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/square-examples"
-);
+/// The official example payloads in `../shared`, found from this crate's directory at run
+/// time (cargo sets it), not at compile time: a test binary reused from a build in another
+/// checkout must not look there.
+pub fn examples_dir() -> PathBuf {
+    let dir = std::env::var("CARGO_MANIFEST_DIR")
+        .unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_string());
+    PathBuf::from(dir).join("../../../shared/square-examples")
+}
 
 /// One official example payload, parsed.
 pub fn example(file: &str) -> Value {
-    let dir = PathBuf::from(EXAMPLES);
+    let dir = examples_dir();
     assert!(
         dir.is_dir(),
         "the Square example payloads folder {} is absent; these tests read the official \

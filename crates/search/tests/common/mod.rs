@@ -109,6 +109,62 @@ impl Salon {
         }
     }
 
+    /// Records an uploaded sheet's row linked to `customer` with match `state` (`accepted`,
+    /// `pending`, ...) and, when accepted, the enrichment records `(kind, value)` the way
+    /// keeper-enrich writes them (migration 0008). Returns the match id.
+    pub fn sheet_row(&mut self, customer: &str, state: &str, records: &[(&str, &str)]) -> i64 {
+        let conn = self.store.conn();
+        let at = now().to_rfc3339();
+        conn.execute(
+            "INSERT INTO uploads (file_name, sha256, format, headers_json, mapping_json, row_count,
+                                  accept_above, review_above, created_at)
+             VALUES ('clients.csv', 'x', '{}', '[]', '{}', 1, 0.9, 0.5, ?1)",
+            [&at],
+        )
+        .unwrap();
+        let upload = conn.last_insert_rowid();
+        conn.execute(
+            "INSERT INTO upload_rows (upload_id, row_index, line, cells_json, record_json)
+             VALUES (?1, 0, 2, '[]', '{}')",
+            [upload],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO upload_matches (upload_id, row_index, customer_id, score, decision,
+                 explanation_json, state, decided_by, decided_at)
+             VALUES (?1, 0, ?2, 0.97, 'accept', '[]', ?3, 'auto', ?4)",
+            params![upload, customer, state, at],
+        )
+        .unwrap();
+        let match_id = conn.last_insert_rowid();
+        if state == "accepted" {
+            for (kind, value) in records {
+                conn.execute(
+                    "INSERT INTO customer_enrichments (customer_id, kind, value, upload_id,
+                         match_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![customer, kind, value, upload, match_id, at],
+                )
+                .unwrap();
+            }
+        }
+        match_id
+    }
+
+    /// Undoes one match as keeper-enrich does: its records go, its state is `undone`.
+    pub fn undo_sheet_row(&mut self, match_id: i64) {
+        let conn = self.store.conn();
+        conn.execute(
+            "DELETE FROM customer_enrichments WHERE match_id = ?1",
+            [match_id],
+        )
+        .unwrap();
+        conn.execute(
+            "UPDATE upload_matches SET state = 'undone', decided_by = 'owner' WHERE id = ?1",
+            [match_id],
+        )
+        .unwrap();
+    }
+
     /// Five customers with distinct stories.
     pub fn standard() -> Salon {
         let mut s = Salon::new();

@@ -36,7 +36,8 @@ pub use queries::{
 pub use token::{StaticToken, TokenError, TokenSource};
 
 use crate::control::{
-    CircuitState, EndpointFamily, GovernorConfig, Governors, HealthSink, HealthSnapshot, Priority,
+    Budget, CircuitState, EndpointFamily, GovernorConfig, Governors, HealthSink, HealthSnapshot,
+    Priority,
 };
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -189,6 +190,13 @@ impl SquareClient {
     pub fn circuit_state(&self, family: EndpointFamily) -> CircuitState {
         let now = self.inner.clock.now();
         self.lock_governors().get(family).circuit_state(now)
+    }
+
+    /// How much sending capacity `family` has now (its governor and the shared budget):
+    /// low-priority work is deferred unless it is [`Budget::Ample`].
+    pub fn budget(&self, family: EndpointFamily) -> Budget {
+        let now = self.inner.clock.now();
+        self.lock_governors().budget(family, now)
     }
 
     /// Health of every endpoint family (counters, rate, breaker), for the health screen.

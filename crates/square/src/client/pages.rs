@@ -2,6 +2,9 @@
 //! [`Pages::next_page`] sends the original request again with only the cursor changed:
 //! the same query string for GET lists, and for POST searches the same body through
 //! [`CursorRequest::set_cursor`] (Square rejects a changed query with an old cursor).
+//! [`Pages::next_page_raw`] also hands out each item's JSON exactly as Square sent it (fields
+//! the typed models do not know included), and [`Pages::resume_at`] continues a chain from
+//! a stored cursor.
 
 use super::SquareClient;
 use super::error::ClientError;
@@ -9,9 +12,46 @@ use super::transport::{Method, RequestSpec};
 use crate::control::EndpointFamily;
 use crate::requests::CursorRequest;
 use crate::responses::Page;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, Error as _};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
+use std::collections::HashMap;
 use std::marker::PhantomData;
+
+/// One page decoded twice from the same body: as the typed envelope, and as the JSON text of
+/// each item of its item array (same order, same count).
+struct Decoded<R> {
+    page: R,
+    raw: Vec<Box<RawValue>>,
+}
+
+impl<'de, R: Page + DeserializeOwned> Deserialize<'de> for Decoded<R> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let body = Box::<RawValue>::deserialize(d)?;
+        let page: R = serde_json::from_str(body.get()).map_err(D::Error::custom)?;
+        let fields: HashMap<String, &RawValue> =
+            serde_json::from_str(body.get()).map_err(D::Error::custom)?;
+        let raw: Vec<Box<RawValue>> = match fields.get(R::ITEMS_KEY) {
+            Some(items) if items.get() != "null" => {
+                serde_json::from_str::<Vec<&RawValue>>(items.get())
+                    .map_err(D::Error::custom)?
+                    .into_iter()
+                    .map(RawValue::to_owned)
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        if raw.len() != page.items().len() {
+            return Err(D::Error::custom(format!(
+                "`{}` holds {} objects but {} were decoded",
+                R::ITEMS_KEY,
+                raw.len(),
+                page.items().len()
+            )));
+        }
+        Ok(Decoded { page, raw })
+    }
+}
 
 /// Builds the request of one page from the cursor of the previous page.
 pub(crate) trait PageQuery: Send + Sync {
@@ -96,6 +136,14 @@ impl<R: Page + DeserializeOwned> Pages<R> {
         }
     }
 
+    /// Continues the chain at `cursor` (a cursor an earlier run of the same query stored):
+    /// the next page asked for is the one that cursor points at. Square answers
+    /// `INVALID_CURSOR` when the cursor no longer fits the query.
+    pub fn resume_at(mut self, cursor: String) -> Self {
+        self.cursor = Some(cursor);
+        self
+    }
+
     /// The next page, or `None` after the last one. After an error the same page can be
     /// asked for again (the cursor only moves on success).
     pub async fn next_page(&mut self) -> Result<Option<R>, ClientError> {
@@ -104,6 +152,23 @@ impl<R: Page + DeserializeOwned> Pages<R> {
         }
         let spec = self.query.request(self.cursor.clone())?;
         let page: R = self.client.execute(&spec).await?;
+        self.advance(&page)?;
+        Ok(Some(page))
+    }
+
+    /// Like [`Pages::next_page`], with each item's JSON text exactly as Square sent it
+    /// (one per item of the page, in the same order).
+    pub async fn next_page_raw(&mut self) -> Result<Option<(R, Vec<Box<RawValue>>)>, ClientError> {
+        if self.done {
+            return Ok(None);
+        }
+        let spec = self.query.request(self.cursor.clone())?;
+        let Decoded { page, raw } = self.client.execute::<Decoded<R>>(&spec).await?;
+        self.advance(&page)?;
+        Ok(Some((page, raw)))
+    }
+
+    fn advance(&mut self, page: &R) -> Result<(), ClientError> {
         self.fetched += 1;
         match page.next_cursor() {
             Some(next) if Some(&next) == self.cursor.as_ref() => {
@@ -115,7 +180,7 @@ impl<R: Page + DeserializeOwned> Pages<R> {
             Some(next) => self.cursor = Some(next),
             None => self.done = true,
         }
-        Ok(Some(page))
+        Ok(())
     }
 
     /// Every item of every remaining page.

@@ -59,9 +59,7 @@ impl Inner {
     /// requests are woken, and the health sink hears of it.
     pub(crate) fn report(&self, permit: Permit, outcome: &Outcome) {
         let now = self.clock.now();
-        lock(&self.governors)
-            .get_mut(permit.family)
-            .on_response(now, permit, outcome);
+        lock(&self.governors).on_response(now, permit, outcome);
         self.answered.notify_waiters();
         let sink = self
             .health_sink
@@ -77,9 +75,7 @@ impl Inner {
 impl Drop for PermitGuard<'_> {
     fn drop(&mut self) {
         if let Some(permit) = self.permit.take() {
-            lock(&self.inner.governors)
-                .get_mut(permit.family)
-                .on_abandoned(permit);
+            lock(&self.inner.governors).on_abandoned(permit);
             self.inner.answered.notify_waiters();
         }
     }
@@ -159,9 +155,7 @@ impl SquareClient {
             // decision and the wait is not missed.
             let answered = inner.answered.notified();
             let now = inner.clock.now();
-            let decision = lock(&inner.governors)
-                .get_mut(family)
-                .acquire(now, self.priority);
+            let decision = lock(&inner.governors).acquire(family, now, self.priority);
             match decision {
                 Decision::SendNow(permit) => return Ok(permit),
                 Decision::CircuitOpen { retry_at } => {

@@ -61,6 +61,11 @@ pub struct AimdConfig {
     pub max_rate: f64,
     /// Multiplier applied to rate and window on a `429`.
     pub decrease_factor: f64,
+    /// Multiplier applied instead on the first `429` ever (leaving slow start): slow start
+    /// doubles the rate every second and the server's bucket hides the limit until it is
+    /// empty, so by then the rate is well past the limit; one deep cut (TCP's 0.5) ends the
+    /// episode where several shallow ones would each cost a round of `429`s.
+    pub slow_start_exit_factor: f64,
     /// Below `slow_start_fraction × known_good`, each success adds this many req/s.
     pub slow_start_step: f64,
     /// See [`AimdConfig::slow_start_step`].
@@ -96,6 +101,7 @@ impl Default for AimdConfig {
             min_rate: 1.0,
             max_rate: 50.0,
             decrease_factor: 0.8,
+            slow_start_exit_factor: 0.5,
             slow_start_step: 1.0,
             slow_start_fraction: 0.5,
             approach_per_s: 2.0,
@@ -109,6 +115,19 @@ impl Default for AimdConfig {
             ratio_window: Duration::from_secs(30),
             ratio_min_samples: 20,
             max_slowdown: 0.5,
+        }
+    }
+}
+
+impl AimdConfig {
+    /// The seller-wide controller's tuning ([`super::GovernorConfig::shared`]): the
+    /// family defaults, with room for more requests in flight and a higher ceiling, since
+    /// it carries every family's traffic at once.
+    pub fn shared() -> Self {
+        AimdConfig {
+            max_rate: 200.0,
+            max_window: 64.0,
+            ..AimdConfig::default()
         }
     }
 }
@@ -301,10 +320,18 @@ impl RateController {
             self.remember(now, false);
             return false;
         }
-        if self.success_since_cut || self.known_good.is_none() {
-            self.known_good = Some(self.rate);
-        }
-        let factor = self.config.decrease_factor;
+        let factor = if self.known_good.is_none() {
+            // Leaving slow start: the rate overshot by up to one bucket's worth, so the rate
+            // after the deep cut is the best guess of the limit (probed gently from there).
+            let cut = self.config.slow_start_exit_factor;
+            self.known_good = Some(self.rate * cut);
+            cut
+        } else {
+            if self.success_since_cut {
+                self.known_good = Some(self.rate);
+            }
+            self.config.decrease_factor
+        };
         self.set_rate(now, self.rate * factor);
         self.window = (self.window * factor).max(self.config.min_window);
         self.last_cut_at = Some(now);
@@ -405,8 +432,21 @@ mod tests {
         let before = c.rate();
         c.on_send(at(0.3));
         assert!(c.on_rate_limited(at(0.45), at(0.3)));
-        assert!((c.rate() - before * 0.8).abs() < 1e-9);
-        assert_eq!(c.known_good(), Some(before));
+        // The first 429 ends slow start with the deeper exit cut, whose result becomes the
+        // best guess of the limit.
+        let exit = c.config.slow_start_exit_factor;
+        assert!((c.rate() - before * exit).abs() < 1e-9);
+        assert_eq!(c.known_good(), Some(before * exit));
+        // Later 429s cut by the ordinary decrease factor.
+        let second = c.rate();
+        c.on_send(at(0.6));
+        c.on_success(at(0.75), at(0.6));
+        let grown = c.rate();
+        assert!(grown >= second);
+        c.on_send(at(0.8));
+        assert!(c.on_rate_limited(at(0.95), at(0.8)));
+        let decrease = c.config.decrease_factor;
+        assert!((c.rate() - grown * decrease).abs() < 1e-9);
     }
 
     #[test]
@@ -516,9 +556,11 @@ mod tests {
     fn rate_cut_banks_tokens_earned_at_the_old_rate() {
         let mut c = controller();
         c.on_send(at(0.0));
-        // 0.2 s at 4 req/s earns 0.8 token; after the cut the rest comes at 3.2 req/s.
+        // 0.2 s at 4 req/s earns 0.8 token; after the first cut (slow start's exit, to
+        // 4 × 0.5 = 2 req/s) the remaining 0.2 token comes at 2 req/s.
         c.on_rate_limited(at(0.2), at(0.0));
+        assert!((c.rate() - 2.0).abs() < 1e-9, "rate {}", c.rate());
         let next = secs(c.next_send_at(at(0.2)));
-        assert!((next - (0.2 + 0.2 / 3.2)).abs() < 1e-9, "next {next}");
+        assert!((next - (0.2 + 0.2 / 2.0)).abs() < 1e-9, "next {next}");
     }
 }

@@ -38,6 +38,11 @@ pub struct GovernorConfig {
     pub scarce_after_throttling: Duration,
     /// A pacer slot further away than this makes the budget scarce.
     pub far_slot: Duration,
+    /// The seller-wide budget shared by every family but `oauth` (Square limits an
+    /// application per seller, not per endpoint): a second AIMD controller that every
+    /// request must also pass, so families that each discover their own rate cannot add up
+    /// past one shared limit. `None`: families are paced independently.
+    pub shared: Option<AimdConfig>,
 }
 
 impl Default for GovernorConfig {
@@ -48,6 +53,7 @@ impl Default for GovernorConfig {
             backoff: Backoff::default(),
             scarce_after_throttling: Duration::from_secs(5),
             far_slot: Duration::from_secs(2),
+            shared: Some(AimdConfig::shared()),
         }
     }
 }
@@ -60,6 +66,8 @@ pub struct Permit {
     /// This request is the half-open breaker's probe.
     pub probe: bool,
     epoch: u64,
+    /// The request holds a slot of the shared (seller-wide) budget.
+    shared: bool,
 }
 
 /// Why a request has to wait.
@@ -129,6 +137,26 @@ impl Outcome {
             Outcome::Transient { code, .. } | Outcome::Permanent { code, .. } => Some(code),
         }
     }
+}
+
+/// The concurrency window and pacer of `rate` at `now`: `None` if a request may go, else
+/// how long to wait. A full window's wait is an estimate (a quarter of the mean latency); an
+/// answer frees a slot sooner.
+fn pace(rate: &RateController, now: Duration, mean_latency: Option<Duration>) -> Option<Decision> {
+    if !rate.has_free_slot() {
+        let estimate = mean_latency
+            .map_or(Duration::from_millis(50), |m| m / 4)
+            .max(Duration::from_millis(10));
+        return Some(Decision::WaitUntil {
+            at: now + estimate,
+            reason: WaitReason::Concurrency,
+        });
+    }
+    let slot = rate.next_send_at(now);
+    (slot > now).then_some(Decision::WaitUntil {
+        at: slot,
+        reason: WaitReason::Pacing,
+    })
 }
 
 /// Traffic control for one endpoint family.
@@ -225,62 +253,62 @@ impl Governor {
 
     /// May a request of `priority` go at `now`?
     pub fn acquire(&mut self, now: Duration, priority: Priority) -> Decision {
+        match self.decide(now, priority) {
+            Ok(probe) => Decision::SendNow(self.commit(now, probe, false)),
+            Err(decision) => decision,
+        }
+    }
+
+    /// Whether a request of `priority` may go at `now`, without taking anything: `Ok(probe)`
+    /// if it may (and whether it is the breaker's probe), else what it must do instead.
+    fn decide(&self, now: Duration, priority: Priority) -> Result<bool, Decision> {
         let probe = match self.breaker.gate(now) {
             Gate::Allow => false,
             Gate::Probe => true,
             Gate::Reject { retry_at } => {
-                return if self.breaker.state(now) == CircuitState::HalfOpen {
+                return Err(if self.breaker.state(now) == CircuitState::HalfOpen {
                     Decision::WaitUntil {
                         at: retry_at,
                         reason: WaitReason::ProbeInFlight,
                     }
                 } else {
                     Decision::CircuitOpen { retry_at }
-                };
+                });
             }
         };
         if let Some(pause) = self.pause_until.filter(|&p| p > now) {
-            return Decision::WaitUntil {
+            return Err(Decision::WaitUntil {
                 at: pause,
                 reason: WaitReason::RetryAfter,
-            };
+            });
         }
         if priority == Priority::Low
             && !probe
             && let Some(until) = self.scarce_until(now)
         {
-            return Decision::WaitUntil {
+            return Err(Decision::WaitUntil {
                 at: until,
                 reason: WaitReason::Deferred,
-            };
+            });
         }
-        if !self.rate.has_free_slot() {
-            let estimate = self
-                .health
-                .mean_latency()
-                .map_or(Duration::from_millis(50), |m| m / 4)
-                .max(Duration::from_millis(10));
-            return Decision::WaitUntil {
-                at: now + estimate,
-                reason: WaitReason::Concurrency,
-            };
+        if let Some(wait) = pace(&self.rate, now, self.health.mean_latency()) {
+            return Err(wait);
         }
-        let slot = self.rate.next_send_at(now);
-        if slot > now {
-            return Decision::WaitUntil {
-                at: slot,
-                reason: WaitReason::Pacing,
-            };
-        }
+        Ok(probe)
+    }
+
+    /// Takes the pacer token and concurrency slot of a request leaving at `now`.
+    fn commit(&mut self, now: Duration, probe: bool, shared: bool) -> Permit {
         self.rate.on_send(now);
         self.breaker.on_send(now, probe);
         self.health.record_request();
-        Decision::SendNow(Permit {
+        Permit {
             family: self.family,
             sent_at: now,
             probe,
             epoch: self.breaker.epoch(),
-        })
+            shared,
+        }
     }
 
     /// The request behind `permit` ended at `now` with `outcome`.
@@ -398,10 +426,20 @@ impl Governor {
     }
 }
 
-/// One governor per endpoint family.
+/// One governor per endpoint family, and the seller-wide budget they share
+/// ([`GovernorConfig::shared`]).
+///
+/// A request goes when its family's governor *and* the shared controller allow it; a `429`
+/// on any family cuts both (the limit that answered is the seller's), a success grows both.
+/// Transient and permanent failures only release the shared slot: an outage of one family
+/// says nothing about the shared rate. The `oauth` family (the token endpoint, limited per
+/// application) stays outside the shared budget.
 #[derive(Debug, Clone)]
 pub struct Governors {
     by_family: BTreeMap<EndpointFamily, Governor>,
+    shared: Option<RateController>,
+    /// Mean latency of the answers the shared controller has seen (for concurrency waits).
+    shared_latency: Option<Duration>,
 }
 
 impl Governors {
@@ -411,7 +449,15 @@ impl Governors {
             .into_iter()
             .map(|f| (f, Governor::new(f, config.clone(), now)))
             .collect();
-        Governors { by_family }
+        let shared = config
+            .shared
+            .clone()
+            .map(|aimd| RateController::new(aimd, now));
+        Governors {
+            by_family,
+            shared,
+            shared_latency: None,
+        }
     }
 
     pub fn get(&self, family: EndpointFamily) -> &Governor {
@@ -424,9 +470,94 @@ impl Governors {
             .expect("Governors holds every family")
     }
 
+    /// The seller-wide controller, if the budget is shared.
+    pub fn shared(&self) -> Option<&RateController> {
+        self.shared.as_ref()
+    }
+
+    fn uses_shared(&self, family: EndpointFamily) -> bool {
+        self.shared.is_some() && family != EndpointFamily::Oauth
+    }
+
+    /// May a request of `family` and `priority` go at `now`? Its family decides first
+    /// (breaker, `Retry-After`, deferral, its own pace), then the shared budget.
+    pub fn acquire(
+        &mut self,
+        family: EndpointFamily,
+        now: Duration,
+        priority: Priority,
+    ) -> Decision {
+        let probe = match self.get(family).decide(now, priority) {
+            Ok(probe) => probe,
+            Err(decision) => return decision,
+        };
+        let shared = self.uses_shared(family);
+        if shared
+            && let Some(rate) = &self.shared
+            && let Some(wait) = pace(rate, now, self.shared_latency)
+        {
+            return wait;
+        }
+        if shared && let Some(rate) = &mut self.shared {
+            rate.on_send(now);
+        }
+        Decision::SendNow(self.get_mut(family).commit(now, probe, shared))
+    }
+
+    /// The request behind `permit` ended at `now` with `outcome`.
+    pub fn on_response(&mut self, now: Duration, permit: Permit, outcome: &Outcome) {
+        self.get_mut(permit.family)
+            .on_response(now, permit, outcome);
+        if !permit.shared {
+            return;
+        }
+        let latency = now.saturating_sub(permit.sent_at);
+        let Some(rate) = &mut self.shared else {
+            return;
+        };
+        match outcome {
+            Outcome::Success => {
+                rate.on_success(now, permit.sent_at);
+                // An exponential mean over the last ~16 answers.
+                self.shared_latency = Some(match self.shared_latency {
+                    None => latency,
+                    Some(m) => m.mul_f64(15.0 / 16.0) + latency.mul_f64(1.0 / 16.0),
+                });
+            }
+            Outcome::RateLimited { .. } => {
+                rate.on_rate_limited(now, permit.sent_at);
+            }
+            Outcome::Transient { .. } | Outcome::Permanent { .. } => rate.on_neutral(),
+        }
+    }
+
+    /// The caller gave up on the request behind `permit` before any answer.
+    pub fn on_abandoned(&mut self, permit: Permit) {
+        self.get_mut(permit.family).on_abandoned(permit);
+        if permit.shared
+            && let Some(rate) = &mut self.shared
+        {
+            rate.on_neutral();
+        }
+    }
+
+    /// `family`'s budget at `now`: its own, made scarce while the shared pacer's next slot
+    /// is far away.
+    pub fn budget(&self, family: EndpointFamily, now: Duration) -> Budget {
+        let own = self.get(family).budget(now);
+        if own == Budget::Ample
+            && self.uses_shared(family)
+            && let Some(rate) = &self.shared
+            && rate.next_send_at(now) > now + self.get(family).config.far_slot
+        {
+            return Budget::Scarce;
+        }
+        own
+    }
+
     /// Each family's budget at `now`, for [`RetryQueue::pop_next`].
     pub fn budget_of(&self, now: Duration) -> impl Fn(EndpointFamily) -> Budget + '_ {
-        move |family| self.get(family).budget(now)
+        move |family| self.budget(family, now)
     }
 
     /// Every family's health, with its queued retries counted from `queue`.

@@ -46,6 +46,10 @@ pub struct ConnectConfig {
     pub square_version: String,
     /// Timeout of the token request.
     pub request_timeout: Duration,
+    /// Traffic control of the code exchange (a [`super::ClientTokenGate`] bound to a
+    /// client, so it is paced, retried by the caller's policy and counted in health under
+    /// the `oauth` family); `None`: ungoverned.
+    pub gate: Option<std::sync::Arc<dyn super::gate::TokenGate>>,
 }
 
 impl ConnectConfig {
@@ -61,6 +65,7 @@ impl ConnectConfig {
             session: None,
             square_version: crate::SQUARE_VERSION.to_owned(),
             request_timeout: Duration::from_secs(30),
+            gate: None,
         }
     }
 
@@ -78,7 +83,7 @@ impl ConnectConfig {
             base_url: self.environment.base_url(),
             client_id: self.client_id.clone(),
             square_version: self.square_version.clone(),
-            gate: None,
+            gate: self.gate.clone(),
         })
     }
 }

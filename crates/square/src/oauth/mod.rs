@@ -20,7 +20,7 @@ pub use exchange::{SquareTokenResponse, TokenEndpoint};
 pub use flow::{AuthorizeRequest, BrowserOpener, ConnectConfig, authorize_request, connect};
 pub use gate::{ClientTokenGate, GatePass, TokenGate};
 pub use loopback::{CALLBACK_PATH, LoopbackListener};
-pub use refresh::{MemoryTokenSink, RefreshingTokenSource, TokenSink};
+pub use refresh::{MemoryTokenSink, RefreshingTokenSource, TokenObserver, TokenSink};
 pub use token_set::{REFRESH_AHEAD, TokenSet};
 
 /// The permissions Keeper asks for (read-only).

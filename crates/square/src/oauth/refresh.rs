@@ -25,6 +25,10 @@ pub trait TokenSink: Send + Sync {
     fn save(&self, tokens: &TokenSet) -> Result<(), String>;
 }
 
+/// Told about every rotated token set once it is saved (Keeper's API layer records the new
+/// expiry dates in `square_connection`; the tokens themselves must not be kept).
+pub type TokenObserver = Arc<dyn Fn(&TokenSet) + Send + Sync>;
+
 /// A [`TokenSink`] in memory (tests, and callers that persist elsewhere).
 #[derive(Debug, Default)]
 pub struct MemoryTokenSink {
@@ -71,6 +75,7 @@ struct State {
 pub struct RefreshingTokenSource {
     endpoint: TokenEndpoint,
     sink: Arc<dyn TokenSink>,
+    observer: Option<TokenObserver>,
     state: tokio::sync::Mutex<State>,
 }
 
@@ -99,11 +104,19 @@ impl RefreshingTokenSource {
         RefreshingTokenSource {
             endpoint,
             sink,
+            observer: None,
             state: tokio::sync::Mutex::new(State {
                 tokens,
                 unsaved: false,
             }),
         }
+    }
+
+    /// Calls `observer` with every refreshed set after it is saved (and before its access
+    /// token is used).
+    pub fn with_observer(mut self, observer: TokenObserver) -> Self {
+        self.observer = Some(observer);
+        self
     }
 
     /// The current tokens (as last saved or refreshed).
@@ -118,6 +131,9 @@ impl RefreshingTokenSource {
                 .save(&state.tokens)
                 .map_err(|detail| TokenError::Store { detail })?;
             state.unsaved = false;
+            if let Some(observer) = &self.observer {
+                observer(&state.tokens);
+            }
         }
         Ok(())
     }

@@ -26,6 +26,7 @@ pub struct ListMerchantsResponse {
 
 impl Page for ListMerchantsResponse {
     type Item = Merchant;
+    const ITEMS_KEY: &'static str = "merchant";
     fn items(&self) -> &[Merchant] {
         &self.merchant
     }

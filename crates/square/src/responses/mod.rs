@@ -26,6 +26,10 @@ pub use crate::models::{ObtainTokenResponse, RetrieveTokenStatusResponse, Revoke
 pub trait Page {
     type Item;
 
+    /// The JSON key of the page's item array (`customers`, `payments`…), where the raw
+    /// objects are read from.
+    const ITEMS_KEY: &'static str;
+
     /// The items of this page.
     fn items(&self) -> &[Self::Item];
 
@@ -66,6 +70,7 @@ macro_rules! page_response {
 
         impl $crate::responses::Page for $name {
             type Item = $item;
+            const ITEMS_KEY: &'static str = stringify!($key);
             fn items(&self) -> &[$item] {
                 &self.$key
             }

@@ -62,6 +62,8 @@ export interface Backend {
   updateMapping(uploadId: string, mapping: ColumnMapping[]): Promise<UploadSummary>;
   candidates(uploadId: string): Promise<MatchCandidate[]>;
   decideCandidate(candidateId: string, decision: CandidateDecision): Promise<MatchCandidate>;
+  /** Links the candidate's sheet row to one of its alternatives instead, and accepts it. */
+  chooseAlternative(candidateId: string, customerId: string): Promise<MatchCandidate>;
   /** Accepts every pending candidate scoring at least `threshold`; returns how many. */
   acceptAbove(uploadId: string, threshold: number): Promise<number>;
   undoUpload(uploadId: string): Promise<void>;

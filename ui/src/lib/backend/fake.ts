@@ -82,7 +82,7 @@ const METHODS: readonly Method[] = [
   'dbInfo', 'jobStatus', 'onJobProgress', 'startDemo', 'connectSquare', 'syncNow', 'listCustomers',
   'customerDetail', 'tasks', 'updateTask', 'businessSummary', 'reviews', 'pickSpreadsheet',
   'onFileDropped', 'uploadSpreadsheet', 'uploads', 'updateMapping', 'candidates',
-  'decideCandidate', 'acceptAbove', 'undoUpload', 'undoCandidate', 'health',
+  'decideCandidate', 'chooseAlternative', 'acceptAbove', 'undoUpload', 'undoCandidate', 'health',
 ];
 
 function copy<T>(value: T): T {
@@ -399,6 +399,32 @@ export class FakeBackend implements Backend {
     return this.#answer('decideCandidate', [candidateId, decision], () => {
       const [upload, candidate] = this.#candidate(candidateId);
       candidate.state = DECIDED[decision];
+      this.#recount(upload);
+      return candidate;
+    });
+  }
+
+  chooseAlternative(candidateId: string, customerId: string): Promise<MatchCandidate> {
+    return this.#answer('chooseAlternative', [candidateId, customerId], () => {
+      const [upload, candidate] = this.#candidate(candidateId);
+      const index = candidate.alternatives.findIndex((entry) => entry.customer_id === customerId);
+      const chosen = candidate.alternatives[index];
+      if (chosen === undefined) {
+        throw new BackendError('alternative_not_found', `${customerId} is not an alternative of ${candidateId}`);
+      }
+      // The first guess takes the chosen one's place among the alternatives.
+      candidate.alternatives[index] = {
+        customer_id: candidate.customer_id ?? '',
+        customer_name: candidate.customer_name,
+        score: candidate.score,
+        fields: candidate.fields,
+        taken_by_row: null,
+      };
+      candidate.customer_id = chosen.customer_id;
+      candidate.customer_name = chosen.customer_name;
+      candidate.score = chosen.score;
+      candidate.fields = chosen.fields;
+      candidate.state = 'accepted';
       this.#recount(upload);
       return candidate;
     });

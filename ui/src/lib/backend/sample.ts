@@ -273,17 +273,37 @@ export const SAMPLE_MAPPING: ColumnMapping[] = [
   { column: 'Card #', field: null, confidence: 0.1, samples: ['1234', '5678'] },
 ];
 
-/** Candidates for a sample upload: three per band, against the first sample customers. */
+/** Candidates for a sample upload: three per band, against the first sample customers; the
+ * first row in review could also be one of two later customers. */
 export function sampleCandidates(uploadId: string, customers: CustomerRow[]): MatchCandidate[] {
   const bands: [string, number][] = [
     ['accept', 0.97], ['accept', 0.93], ['accept', 0.9],
     ['review', 0.72], ['review', 0.6], ['review', 0.55],
     ['reject', 0.2], ['reject', 0.12], ['reject', 0.05],
   ];
+  const fieldsOf = (customer: CustomerRow | undefined, agree: boolean): MatchCandidate['fields'] => {
+    const name = customer?.name ?? 'Unknown';
+    return [
+      { field: 'full_name', upload: agree ? name : name.split(' ')[0] ?? name, square: name, outcome: agree ? 'agree' : 'partial', weight: agree ? 4.1 : 1.2 },
+      { field: 'email', upload: customer?.email ?? null, square: agree ? customer?.email ?? null : 'someone.else@example.com', outcome: agree ? 'agree' : 'disagree', weight: agree ? 6.3 : -3.8 },
+      { field: 'phone', upload: null, square: customer?.phone ?? null, outcome: 'missing', weight: 0 },
+    ];
+  };
+  const alternative = (
+    other: CustomerRow | undefined,
+    score: number,
+    takenBy: number | null,
+  ): MatchCandidate['alternatives'][number] => ({
+    customer_id: other?.id ?? 'unknown',
+    customer_name: other?.name ?? null,
+    score,
+    fields: fieldsOf(other, false),
+    taken_by_row: takenBy,
+  });
   return bands.map(([band, score], index) => {
     const customer = customers[index];
-    const name = customer?.name ?? 'Unknown';
     const agree = band === 'accept';
+    const alternatives = index === 3 ? [alternative(customers[9], 0.68, null), alternative(customers[0], 0.61, 2)] : [];
     return {
       id: `${uploadId}-c${index + 1}`,
       row_number: index + 2,
@@ -292,11 +312,8 @@ export function sampleCandidates(uploadId: string, customers: CustomerRow[]): Ma
       score,
       band,
       state: 'pending',
-      fields: [
-        { field: 'full_name', upload: agree ? name : name.split(' ')[0] ?? name, square: name, outcome: agree ? 'agree' : 'partial', weight: agree ? 4.1 : 1.2 },
-        { field: 'email', upload: customer?.email ?? null, square: agree ? customer?.email ?? null : 'someone.else@example.com', outcome: agree ? 'agree' : 'disagree', weight: agree ? 6.3 : -3.8 },
-        { field: 'phone', upload: null, square: customer?.phone ?? null, outcome: 'missing', weight: 0 },
-      ],
+      fields: fieldsOf(customer, agree),
+      alternatives,
     };
   });
 }

@@ -134,6 +134,10 @@ export class TauriBackend implements Backend {
     return call<MatchCandidate>('decide_candidate', { candidateId, decision });
   }
 
+  chooseAlternative(candidateId: string, customerId: string): Promise<MatchCandidate> {
+    return call<MatchCandidate>('choose_alternative', { candidateId, customerId });
+  }
+
   acceptAbove(uploadId: string, threshold: number): Promise<number> {
     return call<number>('accept_above', { uploadId, threshold });
   }

@@ -23,6 +23,7 @@ export type { HealthReport } from './generated/HealthReport';
 export type { JobKind } from './generated/JobKind';
 export type { JobState } from './generated/JobState';
 export type { JobStatus } from './generated/JobStatus';
+export type { MatchAlternative } from './generated/MatchAlternative';
 export type { MatchCandidate } from './generated/MatchCandidate';
 export type { Mention } from './generated/Mention';
 export type { NoteEntry } from './generated/NoteEntry';

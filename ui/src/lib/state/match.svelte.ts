@@ -103,6 +103,16 @@ export class MatchSession {
     });
   }
 
+  /** The owner picked another customer for a row: link the row to it and accept. */
+  async chooseAlternative(candidateId: string, customerId: string): Promise<void> {
+    await this.#run('Saving…', async () => {
+      const chosen = await this.#backend.chooseAlternative(candidateId, customerId);
+      this.#replace(chosen);
+      this.notice = `Row ${chosen.row_number} is now ${chosen.customer_name ?? customerId}.`;
+      await this.#refreshSummary();
+    });
+  }
+
   async undoCandidate(candidateId: string): Promise<void> {
     await this.#run('Undoing…', async () => {
       this.#replace(await this.#backend.undoCandidate(candidateId));

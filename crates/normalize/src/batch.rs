@@ -1,0 +1,169 @@
+//! Normalizing many objects at once: JSON decoding (the largest cost of normalization, and
+//! one that needs no store) runs on helper threads while the calling thread writes the
+//! objects already decoded, in their original order, through the caller's transaction.
+//!
+//! The result is the same as calling [`normalize_json`](crate::normalize_json) on each item
+//! in turn: rows, quarantine entries and duplicate checks are all made by the writing
+//! thread, in order, so an object sees every object written before it.
+
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::record::Outcome;
+use crate::{ObjectKind, booking, catalog, customer, location, loyalty, order, payment, refund};
+use crate::{team, undecodable};
+use keeper_square::models as sq;
+use rusqlite::Connection;
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+/// One object decoded from its JSON, ready to be normalized and written.
+#[derive(Debug)]
+pub enum Decoded {
+    Customer(Box<sq::Customer>),
+    Location(Box<sq::Location>),
+    TeamMember(Box<sq::TeamMember>),
+    Catalog(Box<sq::CatalogObject>),
+    Payment(Box<sq::Payment>),
+    Refund(Box<sq::PaymentRefund>),
+    Order(Box<sq::Order>),
+    Booking(Box<sq::Booking>),
+    LoyaltyProgram(Box<sq::LoyaltyProgram>),
+    LoyaltyAccount(Box<sq::LoyaltyAccount>),
+    LoyaltyEvent(Box<sq::LoyaltyEvent>),
+    /// The JSON does not match Square's schema for its kind: quarantined when written.
+    Undecodable(ObjectKind, serde_json::Error),
+}
+
+fn typed<T: DeserializeOwned>(
+    kind: ObjectKind,
+    json: &str,
+    wrap: impl FnOnce(Box<T>) -> Decoded,
+) -> Decoded {
+    match serde_json::from_str::<T>(json) {
+        Ok(value) => wrap(Box::new(value)),
+        Err(e) => Decoded::Undecodable(kind, e),
+    }
+}
+
+/// Decodes `json` as the Square object named by `object_type` (see
+/// [`ObjectKind::parse`]). Touches no store, so it may run on any thread.
+pub fn decode(object_type: &str, json: &str) -> Result<Decoded> {
+    let kind = ObjectKind::parse(object_type)
+        .ok_or_else(|| Error::UnknownObjectType(object_type.to_owned()))?;
+    Ok(match kind {
+        ObjectKind::Customer => typed(kind, json, Decoded::Customer),
+        ObjectKind::Location => typed(kind, json, Decoded::Location),
+        ObjectKind::TeamMember => typed(kind, json, Decoded::TeamMember),
+        ObjectKind::Catalog => typed(kind, json, Decoded::Catalog),
+        ObjectKind::Payment => typed(kind, json, Decoded::Payment),
+        ObjectKind::Refund => typed(kind, json, Decoded::Refund),
+        ObjectKind::Order => typed(kind, json, Decoded::Order),
+        ObjectKind::Booking => typed(kind, json, Decoded::Booking),
+        ObjectKind::LoyaltyProgram => typed(kind, json, Decoded::LoyaltyProgram),
+        ObjectKind::LoyaltyAccount => typed(kind, json, Decoded::LoyaltyAccount),
+        ObjectKind::LoyaltyEvent => typed(kind, json, Decoded::LoyaltyEvent),
+    })
+}
+
+/// Normalizes a decoded object and writes its rows and quarantine entries through `tx`.
+/// `json` is the text it was decoded from (kept in the quarantine when a rule fails).
+pub fn write_decoded(
+    tx: &Connection,
+    decoded: &Decoded,
+    json: &str,
+    ctx: &Context,
+) -> Result<Outcome> {
+    let json_ref = Some(json);
+    match decoded {
+        Decoded::Customer(c) => customer::write_customer(tx, c, ctx, json_ref),
+        Decoded::Location(l) => location::write_location(tx, l, ctx, json_ref),
+        Decoded::TeamMember(t) => team::write_team_member(tx, t, ctx, json_ref),
+        Decoded::Catalog(o) => catalog::write_catalog_object(tx, o, ctx, json_ref),
+        Decoded::Payment(p) => payment::write_payment(tx, p, ctx, json_ref),
+        Decoded::Refund(r) => refund::write_refund(tx, r, ctx, json_ref),
+        Decoded::Order(o) => order::write_order(tx, o, ctx, json_ref),
+        Decoded::Booking(b) => booking::write_booking(tx, b, ctx, json_ref),
+        Decoded::LoyaltyProgram(p) => loyalty::write_program(tx, p, ctx, json_ref),
+        Decoded::LoyaltyAccount(a) => loyalty::write_account(tx, a, ctx, json_ref),
+        Decoded::LoyaltyEvent(e) => loyalty::write_event(tx, e, ctx, json_ref),
+        Decoded::Undecodable(kind, e) => undecodable(tx, *kind, json, e, ctx),
+    }
+}
+
+/// Objects a helper thread decodes at a time.
+const CHUNK: usize = 64;
+/// Below this many objects, threads cost more than they save.
+const MIN_PARALLEL: usize = 2 * CHUNK;
+
+/// How many helper threads decode: one fewer than the cores (the calling thread writes),
+/// at least one, at most three.
+fn decoders() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get().saturating_sub(1))
+        .clamp(1, 3)
+}
+
+/// Normalizes `items` (`(object type, JSON)`, as [`normalize_json`](crate::normalize_json)
+/// takes them) through `tx`, in order, decoding on helper threads. Returns one outcome per
+/// item, in order; the first error stops the batch (the caller's transaction should then be
+/// rolled back, as after a failed `normalize_json`).
+pub fn normalize_many<S: AsRef<str> + Sync, J: AsRef<str> + Sync>(
+    tx: &Connection,
+    items: &[(S, J)],
+    ctx: &Context,
+) -> Result<Vec<Outcome>> {
+    if items.len() < MIN_PARALLEL {
+        return items
+            .iter()
+            .map(|(t, j)| crate::normalize_json(tx, t.as_ref(), j.as_ref(), ctx))
+            .collect();
+    }
+    let chunks = items.len().div_ceil(CHUNK);
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        // Bounded so decoders stay a few chunks ahead of the writer; a send fails (and the
+        // decoder stops) once the writer has returned.
+        let (send, recv) = mpsc::sync_channel::<(usize, Vec<Result<Decoded>>)>(4 * decoders());
+        for _ in 0..decoders() {
+            let (send, next) = (send.clone(), &next);
+            scope.spawn(move || {
+                loop {
+                    let chunk = next.fetch_add(1, Ordering::Relaxed);
+                    if chunk >= chunks {
+                        return;
+                    }
+                    let decoded = items[chunk * CHUNK..((chunk + 1) * CHUNK).min(items.len())]
+                        .iter()
+                        .map(|(t, j)| decode(t.as_ref(), j.as_ref()))
+                        .collect();
+                    if send.send((chunk, decoded)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(send);
+        let mut outcomes = Vec::with_capacity(items.len());
+        let mut early: HashMap<usize, Vec<Result<Decoded>>> = HashMap::new();
+        for chunk in 0..chunks {
+            let decoded = match early.remove(&chunk) {
+                Some(d) => d,
+                None => loop {
+                    let (n, d) = recv
+                        .recv()
+                        .expect("a decoder thread stopped before its chunks were sent");
+                    if n == chunk {
+                        break d;
+                    }
+                    early.insert(n, d);
+                },
+            };
+            for (decoded, (_, json)) in decoded.into_iter().zip(&items[chunk * CHUNK..]) {
+                outcomes.push(write_decoded(tx, &decoded?, json.as_ref(), ctx)?);
+            }
+        }
+        Ok(outcomes)
+    })
+}

@@ -1,0 +1,4 @@
+-- Migration 9: no schema change. It was set aside for the normalize + insert speed work, which
+-- found its costs in SQLite's index maintenance and the write-ahead log and changed no schema
+-- (see crates/normalize/examples/normalize_bench.rs). It stays, empty, so migrations 10-12
+-- keep their numbers.
