@@ -3,8 +3,8 @@
 # Each benchmark prints its own detail to the log, and its key figures as lines
 #   BENCH<TAB>group<TAB>metric<TAB>value<TAB>target
 # which this script gathers. Medians are reported where a benchmark repeats a run.
-#   scripts/bench.sh            everything (about 10 minutes on 2 cores)
-#   KEEPER_BENCH_QUICK=1 ...    shorter pacing phases, no 100k x 100k matching, salon-size import
+#   scripts/bench.sh            everything (about 25 minutes on 2 cores)
+#   KEEPER_BENCH_QUICK=1 ...    shorter pacing phases, no 100k x 100k matching, salon-size import and search
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$KEEPER_ROOT"
@@ -31,9 +31,22 @@ fi
 run cargo run -q --release -p keeper-normalize --example normalize_bench -- salon
 run cargo test -q --release -p keeper-analysis --test simulated -- --ignored --nocapture
 run cargo run -q --release -p keeper-analysis --example insights_bench
-run cargo run -q --release -p keeper-import --example import_bench
+if [ "$quick" = 1 ]; then
+  run cargo run -q --release -p keeper-import --example import_bench -- salon
+else
+  run cargo run -q --release -p keeper-import --example import_bench
+fi
 run cargo run -q --release -p keeper-reviews --example sentiment_eval
-KEEPER_MODEL_DIR="$(scripts/provision-model.sh --print-dir)" run cargo run -q --release -p keeper-search --example search_bench -- salon
+KEEPER_MODEL_DIR="$(scripts/provision-model.sh --print-dir)"
+export KEEPER_MODEL_DIR
+run cargo run -q --release -p keeper-search --example search_eval -- salon
+if [ "$quick" = 1 ]; then
+  run cargo run -q --release -p keeper-search --example search_bench -- salon
+else
+  # Every large customer's document is built; 300 go through the model (the per-customer
+  # cost), the rest get copies of those vectors so the search runs over all of them.
+  run cargo run -q --release -p keeper-search --example search_bench -- large 300
+fi
 if [ "$quick" = 1 ]; then
   run cargo run -q --release -p keeper-api --example ui_latency -- salon
 else

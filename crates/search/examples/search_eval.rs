@@ -10,13 +10,17 @@ mod sim;
 
 use chrono::{DateTime, Utc};
 use keeper_search::facts::{CustomerFacts, Status};
+use keeper_search::fuse::{RRF_K, weighted_reciprocal_rank_fusion};
 use keeper_search::index::{self, EmbedOptions};
-use keeper_search::search::{Rankings, SearchFilters, Semantic, search};
+use keeper_search::search::{Rankings, SEMANTIC_WEIGHT, SearchFilters, Semantic, search};
 use keeper_search::{Embedder, EmbedderOptions, ModelPaths, facts};
 use keeper_sim::Profile;
 use keeper_store::Store;
 use std::collections::HashSet;
 use std::sync::atomic::AtomicBool;
+
+/// Semantic weights the evaluation compares (the keyword list's weight is 1).
+const SWEEP: [f64; 6] = [1.0, 0.75, 0.5, 0.35, 0.25, 0.1];
 
 type Pred = Box<dyn Fn(&CustomerFacts, DateTime<Utc>) -> bool>;
 
@@ -223,6 +227,7 @@ fn main() {
 
     let all = facts::load(store.conn(), None).expect("facts");
     let mut totals = [0.0f64; 3];
+    let mut sweep_totals = [0.0f64; SWEEP.len()];
     let mut n = 0usize;
     println!("| query | relevant | hybrid | keyword | semantic |");
     println!("| --- | --- | --- | --- | --- |");
@@ -258,6 +263,35 @@ fn main() {
             row[i] = recall_at_10(&ids, &relevant);
             totals[i] += row[i];
         }
+        // The fusion's semantic weight, swept over the same two lists the hybrid fuses (each
+        // 50 deep, as `search` reads them for a top 10).
+        let mut depth50 = |rankings| -> Vec<String> {
+            search(
+                store.conn(),
+                Semantic::On(&mut embedder),
+                q,
+                50,
+                &SearchFilters::default(),
+                rankings,
+            )
+            .expect("search")
+            .hits
+            .into_iter()
+            .map(|h| h.customer_id)
+            .collect()
+        };
+        let (keyword, semantic) = (
+            depth50(Rankings::KeywordOnly),
+            depth50(Rankings::SemanticOnly),
+        );
+        for (i, w) in SWEEP.iter().enumerate() {
+            let fused = weighted_reciprocal_rank_fusion(
+                &[(keyword.as_slice(), 1.0), (semantic.as_slice(), *w)],
+                RRF_K,
+            );
+            let top: Vec<String> = fused.into_iter().take(10).map(|(id, _)| id).collect();
+            sweep_totals[i] += recall_at_10(&top, &relevant);
+        }
         n += 1;
         println!(
             "| {q} | {} | {:.2} | {:.2} | {:.2} |",
@@ -274,6 +308,17 @@ fn main() {
         mean(1),
         mean(2)
     );
+    println!();
+    println!("| semantic weight in the fusion | mean recall@10 |");
+    println!("| --- | --- |");
+    for (w, total) in SWEEP.iter().zip(sweep_totals) {
+        let mark = if (*w - SEMANTIC_WEIGHT).abs() < 1e-9 {
+            " (Keeper's)"
+        } else {
+            ""
+        };
+        println!("| {w:.2}{mark} | {:.3} |", total / n.max(1) as f64);
+    }
     let group = format!("search_{}", profile.name());
     println!(
         "BENCH\t{group}\trecall@10 hybrid ({n} queries)\t{:.3}\t>= 0.8",
