@@ -339,7 +339,7 @@ impl App {
                 let mut rng = rand_chacha::ChaCha20Rng::from_os_rng();
                 let tokens = connect(
                     &config,
-                    &*crate::demo::headless_browser(),
+                    &*keeper_square::oauth::redirect_following_browser(),
                     &mut rng,
                     &SystemClock::new(),
                 )

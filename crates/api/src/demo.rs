@@ -9,11 +9,10 @@
 
 use crate::{ApiError, Result};
 use chrono::{DateTime, Utc};
-use futures_util::future::BoxFuture;
 use keeper_import::{ImportOptions, Progress, RunReport};
 use keeper_sim::{Profile, SimConfig, Simulator, Ts};
 use keeper_square::client::{ClientConfig, Environment, SquareClient, StaticToken, SystemClock};
-use keeper_square::oauth::{BrowserOpener, ConnectConfig, connect};
+use keeper_square::oauth::{ConnectConfig, connect, redirect_following_browser};
 use keeper_store::{DbInfo, Store};
 use rand::SeedableRng;
 use serde::Serialize;
@@ -81,23 +80,6 @@ fn err(code: &str, message: impl std::fmt::Display) -> ApiError {
     }
 }
 
-/// A "browser" for machines without a display: it requests the authorize URL and follows
-/// the simulator's redirect to Keeper's loopback listener, as a person's browser would.
-pub(crate) fn headless_browser() -> Box<BrowserOpener> {
-    Box::new(
-        |url: String| -> BoxFuture<'static, std::result::Result<(), String>> {
-            Box::pin(async move {
-                reqwest::get(&url)
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .error_for_status()
-                    .map_err(|e| e.to_string())?;
-                Ok(())
-            })
-        },
-    )
-}
-
 /// Runs the demo at `now`, reporting each stream's progress through `progress`.
 pub async fn run_demo(
     opts: &DemoOptions,
@@ -121,7 +103,7 @@ pub async fn run_demo(
     config.timeout = Duration::from_secs(30);
     let mut rng = rand_chacha::ChaCha20Rng::from_os_rng();
     let clock = SystemClock::new();
-    let tokens = connect(&config, &*headless_browser(), &mut rng, &clock)
+    let tokens = connect(&config, &*redirect_following_browser(), &mut rng, &clock)
         .await
         .map_err(|e| err(e.code(), e))?;
     let connect_ms = started.elapsed().as_millis() as u64;

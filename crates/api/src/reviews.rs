@@ -340,21 +340,6 @@ impl UrgentWatch {
 mod tests {
     use super::*;
 
-    fn opener() -> Box<keeper_square::oauth::BrowserOpener> {
-        Box::new(
-            |url: String| -> keeper_square::client::BoxFuture<'static, std::result::Result<(), String>> {
-                Box::pin(async move {
-                    reqwest::get(&url)
-                        .await
-                        .map_err(|e| e.to_string())?
-                        .error_for_status()
-                        .map_err(|e| e.to_string())?;
-                    Ok(())
-                })
-            },
-        )
-    }
-
     #[tokio::test]
     async fn connect_google_signs_in_to_the_simulator_and_files_the_tokens_under_the_account() {
         use keeper_square::control::{SimulatorTokenStore, TokenStore};
@@ -380,9 +365,15 @@ mod tests {
             timeout: std::time::Duration::from_secs(20),
         };
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
-        let done = connect_google(&c, &*opener(), &store, &mut rng, &SystemClock::new())
-            .await
-            .unwrap();
+        let done = connect_google(
+            &c,
+            &*keeper_square::oauth::redirect_following_browser(),
+            &store,
+            &mut rng,
+            &SystemClock::new(),
+        )
+        .await
+        .unwrap();
         assert_eq!(done.account_id, st.account_id);
         assert!(done.refresh_token_kept);
         let saved = store.load(&st.account_id).unwrap().unwrap();
@@ -393,9 +384,15 @@ mod tests {
             client_id: "someone-else".into(),
             ..c
         };
-        let e = connect_google(&wrong, &*opener(), &other, &mut rng, &SystemClock::new())
-            .await
-            .unwrap_err();
+        let e = connect_google(
+            &wrong,
+            &*keeper_square::oauth::redirect_following_browser(),
+            &other,
+            &mut rng,
+            &SystemClock::new(),
+        )
+        .await
+        .unwrap_err();
         assert_eq!(e.code, "browser_failed");
         assert!(other.load(&st.account_id).unwrap().is_none());
         sims.shutdown().await;

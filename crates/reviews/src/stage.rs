@@ -12,7 +12,7 @@ use crate::source::google_oauth::{GoogleOAuthConfig, connect};
 use crate::source::yelp::YelpSource;
 use crate::source::{Fetched, ReviewSource};
 use chrono::{DateTime, Utc};
-use keeper_square::client::{BoxFuture, SystemClock};
+use keeper_square::client::SystemClock;
 use keeper_store::Store;
 use rand::SeedableRng;
 use serde::Serialize;
@@ -149,22 +149,6 @@ pub fn summarize(
     })
 }
 
-/// A browser for the simulator: follows the authorize redirect to the loopback listener.
-fn headless_browser() -> Box<keeper_square::oauth::BrowserOpener> {
-    Box::new(
-        |url: String| -> BoxFuture<'static, std::result::Result<(), String>> {
-            Box::pin(async move {
-                reqwest::get(&url)
-                    .await
-                    .map_err(|e| e.to_string())?
-                    .error_for_status()
-                    .map_err(|e| e.to_string())?;
-                Ok(())
-            })
-        },
-    )
-}
-
 /// The demo stage: serves `world`'s reviews from both simulators (deterministic in `seed`
 /// and `now`), signs in to the Google simulator (loopback + PKCE; the simulator's token is
 /// kept in memory, not in the keyring, as it is no secret), fetches both sources, analyses
@@ -192,7 +176,7 @@ pub async fn run_stage(
         let tokens = connect(
             &config,
             &st.account_id,
-            &*headless_browser(),
+            &*keeper_square::oauth::redirect_following_browser(),
             &mut rng,
             &clock,
         )

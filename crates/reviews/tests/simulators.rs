@@ -13,7 +13,7 @@ use keeper_reviews::source::google::{FixedToken, GoogleSource};
 use keeper_reviews::source::google_oauth::{GoogleOAuthConfig, StoredGoogleToken, connect};
 use keeper_reviews::source::yelp::YelpSource;
 use keeper_reviews::stage;
-use keeper_square::client::{BoxFuture, ManualClock, SystemClock};
+use keeper_square::client::{ManualClock, SystemClock};
 use keeper_square::control::{SimulatorTokenStore, TokenStore};
 use keeper_square::models::Secret;
 use keeper_store::Store;
@@ -171,19 +171,6 @@ async fn yelp_refuses_a_missing_or_wrong_key() {
     sims.shutdown().await;
 }
 
-fn browser() -> Box<keeper_square::oauth::BrowserOpener> {
-    Box::new(|url: String| -> BoxFuture<'static, Result<(), String>> {
-        Box::pin(async move {
-            reqwest::get(&url)
-                .await
-                .map_err(|e| e.to_string())?
-                .error_for_status()
-                .map_err(|e| e.to_string())?;
-            Ok(())
-        })
-    })
-}
-
 #[tokio::test]
 async fn google_sign_in_uses_loopback_pkce_and_the_stored_token_refreshes() {
     let sims = ReviewSims::start(&world(), 5, now()).await.unwrap();
@@ -197,7 +184,7 @@ async fn google_sign_in_uses_loopback_pkce_and_the_stored_token_refreshes() {
     let tokens = connect(
         &config,
         &st.account_id,
-        &*browser(),
+        &*keeper_square::oauth::redirect_following_browser(),
         &mut rng,
         &SystemClock::new(),
     )
@@ -243,7 +230,7 @@ async fn google_sign_in_uses_loopback_pkce_and_the_stored_token_refreshes() {
     let e = connect(
         &wrong,
         &st.account_id,
-        &*browser(),
+        &*keeper_square::oauth::redirect_following_browser(),
         &mut rng,
         &SystemClock::new(),
     )

@@ -28,6 +28,22 @@ use std::time::Duration;
 /// that follows the redirect in tests. It may return as soon as the page is opened.
 pub type BrowserOpener = dyn Fn(String) -> BoxFuture<'static, Result<(), String>> + Send + Sync;
 
+/// A "browser" for sign-ins that need no person (Keeper's simulators, tests, the demo on a
+/// machine without a display): it requests the authorize URL and follows the redirect to
+/// Keeper's loopback listener, as a person's browser would after they approved.
+pub fn redirect_following_browser() -> Box<BrowserOpener> {
+    Box::new(|url: String| -> BoxFuture<'static, Result<(), String>> {
+        Box::pin(async move {
+            reqwest::get(&url)
+                .await
+                .map_err(|e| e.to_string())?
+                .error_for_status()
+                .map_err(|e| e.to_string())?;
+            Ok(())
+        })
+    })
+}
+
 /// Settings of one Connect Square attempt.
 #[derive(Debug, Clone)]
 pub struct ConnectConfig {

@@ -17,7 +17,10 @@ pub mod token_set;
 
 pub use error::OAuthError;
 pub use exchange::{SquareTokenResponse, TokenEndpoint};
-pub use flow::{AuthorizeRequest, BrowserOpener, ConnectConfig, authorize_request, connect};
+pub use flow::{
+    AuthorizeRequest, BrowserOpener, ConnectConfig, authorize_request, connect,
+    redirect_following_browser,
+};
 pub use gate::{ClientTokenGate, GatePass, TokenGate};
 pub use loopback::{CALLBACK_PATH, LoopbackListener};
 pub use refresh::{MemoryTokenSink, RefreshingTokenSource, TokenObserver, TokenSink};
