@@ -174,6 +174,54 @@ fn streaming_a_large_csv_keeps_every_row() {
     assert_eq!(l.records[19_999].row, 19_999);
 }
 
+#[test]
+fn a_million_row_csv_streams_through_with_every_row_kept() {
+    // The upper bound: a 1,000,000-row export from another system.
+    const ROWS: usize = 1_000_000;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("million.csv");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    writeln!(f, "Full Name,E-mail,Mobile,Notes").unwrap();
+    for i in 0..ROWS {
+        writeln!(
+            f,
+            "Client {i},c{i}@example.com,07700 9{:05},visit {i}",
+            i % 100_000
+        )
+        .unwrap();
+    }
+    drop(f);
+    let l = load_ok(&path);
+    assert_eq!(l.records.len(), ROWS);
+    let last = &l.records[ROWS - 1];
+    assert_eq!(last.row, ROWS - 1);
+    assert_eq!(last.emails, vec![format!("c{}@example.com", ROWS - 1)]);
+}
+
+#[test]
+fn a_million_row_workbook_is_read_with_every_row_kept() {
+    const ROWS: u32 = 1_000_000;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("million.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["Full Name", "E-mail", "Notes"].iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    for i in 1..=ROWS {
+        ws.write_string(i, 0, format!("Client {i}")).unwrap();
+        ws.write_string(i, 1, format!("c{i}@example.com")).unwrap();
+        ws.write_string(i, 2, "colour every 6 weeks").unwrap();
+    }
+    wb.save(&path).unwrap();
+    let l = load_ok(&path);
+    assert_eq!(l.records.len(), ROWS as usize);
+    assert_eq!(
+        l.records[ROWS as usize - 1].emails,
+        vec![format!("c{ROWS}@example.com")]
+    );
+}
+
 fn write_xlsx(path: &Path, sheet: &str, title: bool) {
     let mut wb = rust_xlsxwriter::Workbook::new();
     let other = wb.add_worksheet();
