@@ -40,9 +40,8 @@ run cargo run -q --release -p keeper-reviews --example sentiment_eval
 KEEPER_MODEL_DIR="$(scripts/provision-model.sh --print-dir)"
 export KEEPER_MODEL_DIR
 run cargo run -q --release -p keeper-search --example search_eval -- salon
-if [ "$quick" = 1 ]; then
-  run cargo run -q --release -p keeper-search --example search_bench -- salon
-else
+run cargo run -q --release -p keeper-search --example search_bench -- salon
+if [ "$quick" != 1 ]; then
   # Every large customer's document is built; 300 go through the model (the per-customer
   # cost), the rest get copies of those vectors so the search runs over all of them.
   run cargo run -q --release -p keeper-search --example search_bench -- large 300

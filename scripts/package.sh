@@ -12,11 +12,21 @@ apt_ensure "${TAURI_BUILD_PKGS[@]}"
 npm_ensure
 MODEL_DIR="$(scripts/provision-model.sh --print-dir)"
 CONF="$(mktemp --suffix=.json)"
-trap 'rm -f "$CONF"' EXIT
-# Merged over tauri.conf.json by the Tauri CLI: the two cache directories become
+STAGE="$(mktemp -d)"
+trap 'rm -f "$CONF"; rm -rf "$STAGE"' EXIT
+# The model files the app runs: the int8 model when it was built (model.onnx is only its
+# source then, and stays out of the package), the tokenizer files, the manifest.
+mkdir -p "$STAGE/model"
+for f in "$MODEL_DIR"/model/*; do
+  case "$(basename "$f")" in
+    model.onnx) [ -f "$MODEL_DIR/model/model_int8_dynamic.onnx" ] && continue ;;
+  esac
+  ln "$f" "$STAGE/model/" 2>/dev/null || cp "$f" "$STAGE/model/"
+done
+# Merged over tauri.conf.json by the Tauri CLI: the two directories become
 # resources/model/ and resources/onnxruntime/ inside the package.
 cat > "$CONF" <<JSON
-{"bundle": {"resources": {"$MODEL_DIR/model/": "model/", "$MODEL_DIR/onnxruntime/": "onnxruntime/"}}}
+{"bundle": {"resources": {"$STAGE/model/": "model/", "$MODEL_DIR/onnxruntime/": "onnxruntime/"}}}
 JSON
 npm run build
 TAURI_APP_PATH=src-tauri npx tauri build "$@" --bundles deb --config "$CONF"

@@ -146,10 +146,20 @@ async fn churned_salon_customers_rank_high_in_churn_risk_and_tasks_read_sensibly
         );
     }
     let mut by_type = std::collections::BTreeMap::new();
+    let mut best_of_type = std::collections::BTreeMap::new();
     for t in task_store::list_open(store.conn(), now, 100_000).unwrap() {
         *by_type.entry(t.task_type.as_str()).or_insert(0) += 1;
+        best_of_type.entry(t.task_type.as_str()).or_insert(t);
     }
     println!("open tasks by type: {by_type:?}");
+    println!("the best task of each type:");
+    for (kind, t) in &best_of_type {
+        println!(
+            "  [{kind}] ${:.0} — {}",
+            t.value_at_stake as f64 / 100.0,
+            t.reason
+        );
+    }
     assert!(by_type.contains_key("churn_prevention"));
     assert!(by_type.contains_key("second_visit"));
 }

@@ -90,7 +90,26 @@ pub struct App {
     /// Where each upload of this session came from, to re-read it with a corrected mapping.
     upload_paths: Mutex<HashMap<i64, PathBuf>>,
     urgent: UrgentAlerts,
+    /// One connection kept open for the screens' reads and the owner's small edits: opening
+    /// a connection per call would re-read the schema every time and lose the prepared
+    /// statements. Jobs write through connections of their own (WAL: each read here sees
+    /// the last commit).
+    reader: Mutex<Store>,
+    /// The database summary as last counted (see [`App::db_info`]).
+    summary: Arc<Mutex<Option<DbInfo>>>,
 }
+
+/// Counts the database's tables on a connection of its own and keeps the result for
+/// `db_info`: at start and after each job, the only writers of the counted tables in the app.
+fn recount(db: &Path, summary: &Mutex<Option<DbInfo>>) {
+    match crate::db::count_existing(db) {
+        Ok(info) => *summary.lock().unwrap_or_else(|p| p.into_inner()) = Some(info),
+        Err(e) => tracing::warn!(code = %e.code, "could not count the database: {e}"),
+    }
+}
+
+/// Prepared statements the screens' connection keeps (rusqlite's default is 16).
+const STATEMENT_CACHE: usize = 128;
 
 /// The demo merchant's seed (its Square data and its reviews).
 const DEMO_SEED: u64 = 7;
@@ -145,7 +164,10 @@ impl App {
     /// provisioning cache, or keyword search only).
     pub fn new(db: PathBuf, model_dir: Option<&Path>, listener: Box<Listener>) -> Result<App> {
         // Open (create, migrate) the database now, so a problem shows at start.
-        Store::open(&db)?;
+        let reader = Store::open(&db)?;
+        reader
+            .conn()
+            .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let search = SearchService::new(model_dir);
         let status = search.status();
         if status.enabled {
@@ -166,6 +188,14 @@ impl App {
             })?;
         // Reviews already urgent at start were seen in the app before: only new ones notify.
         let seen = crate::reviews::urgent_reviews(&db).unwrap_or_default();
+        let summary = Arc::new(Mutex::new(None));
+        {
+            let (db, summary) = (db.clone(), summary.clone());
+            std::thread::Builder::new()
+                .name("keeper-count".to_owned())
+                .spawn(move || recount(&db, &summary))
+                .map_err(|e| err("internal", format!("could not start a thread: {e}")))?;
+        }
         Ok(App {
             urgent: UrgentAlerts {
                 watch: Arc::new(Mutex::new(UrgentWatch::baseline(&seen))),
@@ -177,6 +207,8 @@ impl App {
             session: Arc::new(Mutex::new(None)),
             servers: Arc::new(servers),
             upload_paths: Mutex::new(HashMap::new()),
+            reader: Mutex::new(reader),
+            summary,
         })
     }
 
@@ -184,8 +216,27 @@ impl App {
         &self.db
     }
 
+    /// Runs `f` on the screens' connection.
+    fn read<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        let store = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        f(&store)
+    }
+
+    /// Path, schema version and rows per table. Counting the normalized tables reads
+    /// hundreds of thousands of rows on a large merchant, so the figures counted at start
+    /// and after each job are kept; they are counted again here when the raw objects per
+    /// type (kept at write time, migration 0013) differ from the kept ones, i.e. when
+    /// something else (the CLI) imported meanwhile.
     pub fn db_info(&self) -> Result<DbInfo> {
-        crate::db::db_info(&self.db)
+        let raw = self.read(|store| crate::db::raw_counts(store.conn()))?;
+        if let Some(kept) = &*self.summary.lock().unwrap_or_else(|p| p.into_inner())
+            && kept.raw_by_type == raw
+        {
+            return Ok(kept.clone());
+        }
+        let info = self.read(crate::db::info)?;
+        *self.summary.lock().unwrap_or_else(|p| p.into_inner()) = Some(info.clone());
+        Ok(info)
     }
 
     pub fn job_status(&self) -> JobStatus {
@@ -280,6 +331,7 @@ impl App {
         let db = self.db.clone();
         let search = self.search.clone();
         let alerts = self.urgent.clone();
+        let summary = self.summary.clone();
         self.jobs
             .start(JobKind::Sync, now_text(), now_text, move |h| async move {
                 let started = now();
@@ -290,7 +342,9 @@ impl App {
                     reviews_stage(&h, plan, &db, started).await?;
                     alerts.check(&db);
                 }
-                analyse_and_embed(&h, &db, &search, started)
+                analyse_and_embed(&h, &db, &search, started)?;
+                recount(&db, &summary);
+                Ok(())
             })
     }
 
@@ -315,6 +369,7 @@ impl App {
         let session = self.session.clone();
         let search = self.search.clone();
         let alerts = self.urgent.clone();
+        let summary = self.summary.clone();
         self.jobs
             .start(JobKind::Demo, now_text(), now_text, move |h| async move {
                 let started = now();
@@ -375,6 +430,7 @@ impl App {
                 h.summary(format!("{reviews}").lines().next().unwrap_or("Reviews read").to_owned());
                 drop(store);
                 alerts.check(&db);
+                recount(&db, &summary);
                 *session.lock().unwrap_or_else(|p| p.into_inner()) =
                     Some(Session::Demo {
                         sim,
@@ -449,8 +505,7 @@ impl App {
     pub fn list_customers(&self, query: &CustomerQuery) -> Result<CustomerPage> {
         let search = query.search.as_deref().map(str::trim).unwrap_or("");
         if search.len() < 3 {
-            let store = Store::open(&self.db)?;
-            return crate::customers::list(store.conn(), query, None);
+            return self.read(|store| crate::customers::list(store.conn(), query, None));
         }
         let results = self
             .search
@@ -458,8 +513,8 @@ impl App {
             .unwrap_or_else(|p| p.into_inner())
             .search(&self.db, search, 500, &Default::default(), now())?;
         let ids: Vec<String> = results.hits.into_iter().map(|h| h.customer_id).collect();
-        let store = Store::open(&self.db)?;
-        let mut page = crate::customers::list(store.conn(), query, Some(&ids))?;
+        let mut page =
+            self.read(|store| crate::customers::list(store.conn(), query, Some(&ids)))?;
         page.search_mode = if results.semantic_enabled {
             "hybrid"
         } else {
@@ -473,16 +528,17 @@ impl App {
     }
 
     pub fn customer_detail(&self, id: &str) -> Result<CustomerDetail> {
-        let store = Store::open(&self.db)?;
-        let conn = store.conn();
+        self.read(|store| self.customer_detail_on(store.conn(), id))
+    }
+
+    fn customer_detail_on(&self, conn: &rusqlite::Connection, id: &str) -> Result<CustomerDetail> {
         let tasks = self
             .tasks_where(conn, "t.customer_id = ?1", id, 50)?
             .into_iter()
             .collect();
-        let reviews = self
-            .list_reviews()?
+        let reviews = crate::reviews::reviews_of_customer(conn, id)?
             .into_iter()
-            .filter(|r| r.customer_id.as_deref() == Some(id))
+            .map(review_entry)
             .collect();
         let mut stmt = conn
             .prepare_cached(
@@ -557,16 +613,23 @@ impl App {
         Ok(rows)
     }
 
-    /// Today's open tasks, best first (analysis runs first when it has not run today).
+    /// Today's open tasks (and snoozes that have ended), best first: the order of
+    /// `keeper_analysis::tasks::store::list_open`. The analysis runs first when it has not
+    /// run today (the daily run normally has); listed tasks without context get it now.
     pub fn list_tasks(&self, limit: u32) -> Result<Vec<TaskEntry>> {
-        let list = crate::insights::tasks(&self.db, now(), limit as usize, false)?;
-        let ids: Vec<String> = list.tasks.iter().map(|t| t.id.to_string()).collect();
-        let store = Store::open(&self.db)?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.extend(self.tasks_where(store.conn(), "t.id = ?1", &id, 1)?);
+        let now = now();
+        if self.read(|store| crate::insights::stale(store.conn(), now))? {
+            crate::insights::recompute(&self.db, now)?;
         }
-        Ok(out)
+        self.read(|store| {
+            let conn = store.conn();
+            crate::task_context::fill_listed(conn, now, limit as usize)?;
+            let mut out = Vec::with_capacity(limit as usize);
+            for id in crate::task_context::listed_ids(conn, now, limit as usize)? {
+                out.extend(self.tasks_where(conn, "t.id = ?1", &id.to_string(), 1)?);
+            }
+            Ok(out)
+        })
     }
 
     pub fn update_task(&self, action: &TaskAction) -> Result<TaskEntry> {
@@ -589,16 +652,19 @@ impl App {
                 }
             }
         };
-        crate::insights::change_task(&self.db, id, change, now())?;
-        let store = Store::open(&self.db)?;
-        self.tasks_where(store.conn(), "t.id = ?1", &action.id, 1)?
-            .pop()
-            .ok_or_else(|| err("task_not_found", format!("No task {id}")))
+        self.read(|store| {
+            crate::insights::change_task_on(store.conn(), id, change, now())?;
+            self.tasks_where(store.conn(), "t.id = ?1", &action.id, 1)?
+                .pop()
+                .ok_or_else(|| err("task_not_found", format!("No task {id}")))
+        })
     }
 
     pub fn business_summary(&self) -> Result<BusinessSummary> {
-        let store = Store::open(&self.db)?;
-        let conn = store.conn();
+        self.read(|store| Self::business_summary_on(store.conn()))
+    }
+
+    fn business_summary_on(conn: &rusqlite::Connection) -> Result<BusinessSummary> {
         let summary = keeper_analysis::views::business_summary(conn)?;
         let staff = keeper_analysis::views::staff_metrics(conn)?;
         let mut sentiment: HashMap<String, f64> = HashMap::new();
@@ -700,32 +766,8 @@ impl App {
     }
 
     pub fn list_reviews(&self) -> Result<Vec<ReviewEntry>> {
-        let rows = crate::reviews::list_reviews(&self.db, &Default::default())?;
-        Ok(rows
-            .into_iter()
-            .map(|r| ReviewEntry {
-                id: r.id,
-                source: r.source,
-                author: r.author_name,
-                rating: r.rating.map(|v| v.clamp(0, 5) as u8),
-                text: r.text,
-                created_at: r.created_at,
-                sentiment: r.sentiment,
-                urgent: r.urgent,
-                urgent_reason: r.urgent_reason,
-                customer_id: r.customer_id,
-                customer_name: r.customer_name,
-                mentions: r
-                    .mentions
-                    .into_iter()
-                    .map(|m| Mention {
-                        kind: m.kind,
-                        name: m.target_name.unwrap_or(m.matched),
-                        sentiment: m.sentiment,
-                    })
-                    .collect(),
-            })
-            .collect())
+        let rows = self.read(|store| crate::reviews::list_on(store.conn(), &Default::default()))?;
+        Ok(rows.into_iter().map(review_entry).collect())
     }
 
     /// Reads, matches and merges a dropped or picked spreadsheet.
@@ -758,8 +800,11 @@ impl App {
     }
 
     pub fn list_uploads(&self) -> Result<Vec<UploadSummary>> {
-        let uploads = crate::enrich::list_uploads(&self.db)?;
-        let store = Store::open(&self.db)?;
+        self.read(Self::list_uploads_on)
+    }
+
+    fn list_uploads_on(store: &Store) -> Result<Vec<UploadSummary>> {
+        let uploads = keeper_enrich::db::list_uploads(store)?;
         let conn = store.conn();
         let mut out = Vec::with_capacity(uploads.len());
         for u in uploads {
@@ -837,15 +882,16 @@ impl App {
 
     pub fn match_candidates(&self, upload_id: &str) -> Result<Vec<MatchCandidate>> {
         let id = parse_id(upload_id, "upload_not_found")?;
-        let sheet = crate::enrich::review_candidates(&self.db, id)?;
-        let store = Store::open(&self.db)?;
-        let mut out = Vec::new();
-        for group in sheet.groups {
-            for c in group.candidates {
-                out.push(candidate_view(store.conn(), c)?);
+        self.read(|store| {
+            let sheet = keeper_enrich::db::review_candidates(store, id)?;
+            let mut out = Vec::new();
+            for group in sheet.groups {
+                for c in group.candidates {
+                    out.push(candidate_view(store.conn(), c)?);
+                }
             }
-        }
-        Ok(out)
+            Ok(out)
+        })
     }
 
     pub fn decide_candidate(&self, candidate_id: &str, decision: &str) -> Result<MatchCandidate> {
@@ -857,8 +903,7 @@ impl App {
             other => return Err(err("bad_decision", format!("Unknown decision {other}"))),
         };
         let c = crate::enrich::decide(&self.db, id, verdict, now())?;
-        let store = Store::open(&self.db)?;
-        candidate_view(store.conn(), c)
+        self.read(|store| candidate_view(store.conn(), c))
     }
 
     /// The owner picked another customer for a row in review: link the row to it and accept.
@@ -869,8 +914,7 @@ impl App {
     ) -> Result<MatchCandidate> {
         let id = parse_id(candidate_id, "match_not_found")?;
         let c = crate::enrich::choose_alternative(&self.db, id, customer_id, now())?;
-        let store = Store::open(&self.db)?;
-        candidate_view(store.conn(), c)
+        self.read(|store| candidate_view(store.conn(), c))
     }
 
     pub fn accept_above(&self, upload_id: &str, threshold: f64) -> Result<u32> {
@@ -887,16 +931,18 @@ impl App {
     pub fn undo_candidate(&self, candidate_id: &str) -> Result<MatchCandidate> {
         let id = parse_id(candidate_id, "match_not_found")?;
         crate::enrich::undo_match(&self.db, id, now())?;
-        let upload: i64 = Store::open(&self.db)?
-            .conn()
-            .query_row(
-                "SELECT upload_id FROM upload_matches WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(db_err)?
-            .ok_or_else(|| err("match_not_found", format!("No match {id}")))?;
+        let upload: i64 = self.read(|store| {
+            store
+                .conn()
+                .query_row(
+                    "SELECT upload_id FROM upload_matches WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(db_err)?
+                .ok_or_else(|| err("match_not_found", format!("No match {id}")))
+        })?;
         self.match_candidates(&upload.to_string())?
             .into_iter()
             .find(|c| c.id == candidate_id)
@@ -904,7 +950,13 @@ impl App {
     }
 
     pub fn health_report(&self) -> Result<HealthReport> {
-        Ok(health_view(&crate::health::health_at_path(&self.db, now())))
+        self.read(|store| {
+            let now = now();
+            Ok(health_view(
+                &crate::health::health_report(store, now)
+                    .unwrap_or_else(|e| crate::health::unreachable(e, now)),
+            ))
+        })
     }
 }
 
@@ -959,6 +1011,32 @@ async fn reviews_stage(
     });
     h.summary(format!("Reviews: {new} new, {updated} updated"));
     Ok(())
+}
+
+/// A stored review in the UI's shape.
+fn review_entry(r: keeper_reviews::db::ReviewRow) -> ReviewEntry {
+    ReviewEntry {
+        id: r.id,
+        source: r.source,
+        author: r.author_name,
+        rating: r.rating.map(|v| v.clamp(0, 5) as u8),
+        text: r.text,
+        created_at: r.created_at,
+        sentiment: r.sentiment,
+        urgent: r.urgent,
+        urgent_reason: r.urgent_reason,
+        customer_id: r.customer_id,
+        customer_name: r.customer_name,
+        mentions: r
+            .mentions
+            .into_iter()
+            .map(|m| Mention {
+                kind: m.kind,
+                name: m.target_name.unwrap_or(m.matched),
+                sentiment: m.sentiment,
+            })
+            .collect(),
+    }
 }
 
 fn parse_id(id: &str, code: &str) -> Result<i64> {
@@ -1081,4 +1159,50 @@ fn analyse_and_embed(
         )
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keeper_store::raw::{RawObject, upsert};
+
+    #[test]
+    fn db_info_counts_again_when_another_process_imported_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("k.sqlite3");
+        let app = App::new(
+            db.clone(),
+            Some(&dir.path().join("no-model")),
+            Box::new(|_| {}),
+        )
+        .unwrap();
+        let before = app.db_info().unwrap();
+        assert!(before.counts.iter().all(|c| c.rows == 0));
+
+        // The CLI imports into the same file while the app runs.
+        let cli = Store::open(&db).unwrap();
+        let customer = RawObject {
+            object_type: "CUSTOMER",
+            square_id: "C1",
+            version: None,
+            json: "{}",
+        };
+        upsert(cli.conn(), &customer, "2026-11-29T00:00:00Z").unwrap();
+        cli.conn()
+            .execute(
+                "INSERT INTO customers (id, given_name) VALUES ('C1', 'Maria')",
+                [],
+            )
+            .unwrap();
+
+        let after = app.db_info().unwrap();
+        assert_eq!(after, cli.info().unwrap(), "the figures of a full count");
+        let customers = after
+            .counts
+            .iter()
+            .find(|c| c.table == "customers")
+            .unwrap();
+        assert_eq!(customers.rows, 1);
+        assert_eq!(app.db_info().unwrap(), after, "kept while nothing changes");
+    }
 }

@@ -65,29 +65,63 @@ fn row_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<CustomerRow> {
     })
 }
 
+/// The list's order, over `customers c LEFT JOIN customer_metrics m` (no column aliases, so
+/// the ids of a window can be sorted without building whole rows).
 fn order_by(query: &CustomerQuery) -> String {
     let dir = if query.descending { "DESC" } else { "ASC" };
     // NULLs (no figure yet) always sort last, whichever the direction.
     let key = match query.sort {
-        CustomerSort::Name => format!("name COLLATE NOCASE {dir}"),
+        CustomerSort::Name => format!("{NAME_SQL} COLLATE NOCASE {dir}"),
         CustomerSort::Value => format!("COALESCE(m.lifetime_value, 0) {dir}"),
         CustomerSort::Visits => format!("COALESCE(m.visits, 0) {dir}"),
         CustomerSort::LastVisit => format!("m.last_visit IS NULL, m.last_visit {dir}"),
         CustomerSort::Risk => format!("m.p_alive IS NULL, m.p_alive {dir}"),
-        CustomerSort::Overdue => format!("overdue IS NULL, overdue {dir}"),
+        CustomerSort::Overdue => {
+            format!("{} IS NULL, {} {dir}", overdue_sql!(), overdue_sql!())
+        }
     };
     format!("ORDER BY {key}, c.id")
 }
 
-/// The main currency of the store (the one most payments are in).
+/// The ids of one window of the list, in order.
+fn window_sql(filter: &str, query: &CustomerQuery, limit: u32) -> String {
+    format!(
+        // The sort keys come from migration 0013's narrow index, not the wide rows (the
+        // planner would otherwise pick the primary key and read every row).
+        "SELECT c.id FROM customers c
+           LEFT JOIN customer_metrics m INDEXED BY customer_metrics_list
+                  ON m.customer_id = c.id{filter} {}
+          LIMIT {limit} OFFSET {}",
+        order_by(query),
+        query.offset
+    )
+}
+
+/// The name the list shows and sorts by (migration 0013 indexes this expression).
+const NAME_SQL: &str = "TRIM(COALESCE(c.given_name, '') || ' ' || COALESCE(c.family_name, ''))";
+
+/// The merchant's currency: the one of its location (active locations first, the oldest
+/// first), else the currency of a stored payment, else USD. Read from the small locations
+/// table, never by grouping the payments, so every screen can afford it.
 pub fn currency(conn: &Connection) -> Result<String> {
-    let c: Option<String> = conn
-        .query_row(
-            "SELECT currency FROM payments WHERE currency IS NOT NULL
-              GROUP BY currency ORDER BY COUNT(*) DESC LIMIT 1",
-            [],
-            |r| r.get(0),
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT currency FROM locations WHERE currency IS NOT NULL
+              ORDER BY status IS NOT 'ACTIVE', created_at IS NULL, created_at, id LIMIT 1",
         )
+        .map_err(db_err)?;
+    if let Some(c) = stmt
+        .query_row([], |r| r.get::<_, String>(0))
+        .optional()
+        .map_err(db_err)?
+    {
+        return Ok(c);
+    }
+    let mut stmt = conn
+        .prepare_cached("SELECT currency FROM payments WHERE currency IS NOT NULL LIMIT 1")
+        .map_err(db_err)?;
+    let c: Option<String> = stmt
+        .query_row([], |r| r.get(0))
         .optional()
         .map_err(db_err)?;
     Ok(c.unwrap_or_else(|| "USD".to_owned()))
@@ -147,17 +181,22 @@ pub fn list(
                     |r| r.get(0),
                 )
                 .map_err(db_err)?;
-            let sql = format!(
-                "{ROW_SELECT}{filter} {} LIMIT {limit} OFFSET {}",
-                order_by(query),
-                query.offset
-            );
-            let mut stmt = conn.prepare_cached(&sql).map_err(db_err)?;
-            let rows = stmt
-                .query_map(params_from_iter(params.iter()), row_from)
+            // The window's ids first (the sort handles ids, not whole rows), then its rows.
+            let mut stmt = conn
+                .prepare_cached(&window_sql(&filter, query, limit))
+                .map_err(db_err)?;
+            let ids = stmt
+                .query_map(params_from_iter(params.iter()), |r| r.get::<_, String>(0))
                 .map_err(db_err)?
                 .collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(db_err)?;
+            let mut stmt = conn
+                .prepare_cached(&format!("{ROW_SELECT} WHERE c.id = ?1"))
+                .map_err(db_err)?;
+            let mut rows = Vec::with_capacity(ids.len());
+            for id in &ids {
+                rows.push(stmt.query_row([id], row_from).map_err(db_err)?);
+            }
             let mode = if words.is_empty() { "none" } else { "text" };
             (rows, total, mode)
         }
@@ -336,11 +375,36 @@ fn timeline(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<Vec<Visit
         .prepare_cached(
             "SELECT COALESCE(o.total, 0) - COALESCE(o.tip, 0),
                     (SELECT group_concat(COALESCE(li.name, li.variation_name), ' · ')
-                       FROM order_line_items li WHERE li.order_id = o.id),
-                    (SELECT TRIM(COALESCE(t.given_name,'') || ' ' || COALESCE(t.family_name,''))
-                       FROM payments p JOIN team_members t ON t.id = p.team_member_id
-                      WHERE p.order_id = o.id LIMIT 1)
+                       FROM order_line_items li WHERE li.order_id = o.id)
                FROM orders o WHERE o.id = ?1",
+        )
+        .map_err(db_err)?;
+    // Who served an order: the team member of its first payment (by id) that names one. The
+    // customer's own payments, read through `payments_customer`, answer for nearly every
+    // order; an order paid otherwise is looked up by its id.
+    let mut staff_stmt = conn
+        .prepare_cached(
+            "SELECT p.order_id,
+                    TRIM(COALESCE(t.given_name,'') || ' ' || COALESCE(t.family_name,''))
+               FROM payments p JOIN team_members t ON t.id = p.team_member_id
+              WHERE p.customer_id = ?1 AND p.order_id IS NOT NULL
+              ORDER BY p.id",
+        )
+        .map_err(db_err)?;
+    let mut order_staff: std::collections::HashMap<String, String> =
+        std::collections::HashMap::new();
+    let mut rows = staff_stmt.query([id]).map_err(db_err)?;
+    while let Some(r) = rows.next().map_err(db_err)? {
+        order_staff
+            .entry(r.get(0).map_err(db_err)?)
+            .or_insert(r.get(1).map_err(db_err)?);
+    }
+    drop(rows);
+    let mut other_staff_stmt = conn
+        .prepare_cached(
+            "SELECT TRIM(COALESCE(t.given_name,'') || ' ' || COALESCE(t.family_name,''))
+               FROM payments p JOIN team_members t ON t.id = p.team_member_id
+              WHERE p.order_id = ?1 ORDER BY p.id LIMIT 1",
         )
         .map_err(db_err)?;
     let mut payment_stmt = conn
@@ -369,9 +433,16 @@ fn timeline(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<Vec<Visit
         let (source, amount, services, staff): (&str, i64, Option<String>, Option<String>) =
             match v.source {
                 VisitSource::Order => {
-                    let (a, s, t) = order_stmt
-                        .query_row([&v.source_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    let (a, s) = order_stmt
+                        .query_row([&v.source_id], |r| Ok((r.get(0)?, r.get(1)?)))
                         .map_err(db_err)?;
+                    let t = match order_staff.get(&v.source_id) {
+                        Some(t) => Some(t.clone()),
+                        None => other_staff_stmt
+                            .query_row([&v.source_id], |r| r.get(0))
+                            .optional()
+                            .map_err(db_err)?,
+                    };
                     ("order", a, s, t)
                 }
                 VisitSource::Payment => {
@@ -538,6 +609,26 @@ mod tests {
     }
 
     #[test]
+    fn the_list_by_name_reads_the_name_index_instead_of_sorting_every_customer() {
+        let store = store();
+        let sql = format!(
+            "EXPLAIN QUERY PLAN {}",
+            window_sql("", &query(CustomerSort::Name, false, None), 100)
+        );
+        let mut stmt = store.conn().prepare(&sql).unwrap();
+        let plan: Vec<String> = stmt
+            .query_map([], |r| r.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(
+            plan.iter().any(|p| p.contains("customers_list_name")),
+            "{plan:?}"
+        );
+        assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "{plan:?}");
+    }
+
+    #[test]
     fn text_search_matches_every_word_across_name_email_and_note() {
         let store = store();
         let page = list(
@@ -588,6 +679,25 @@ mod tests {
     }
 
     #[test]
+    fn detail_names_who_served_an_order_paid_without_the_customer_on_the_payment() {
+        let store = store();
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO team_members (id, given_name, family_name) VALUES ('T2', 'Ana', 'Ruiz');
+                 INSERT INTO orders (id, location_id, customer_id, state, total, tip, currency, created_at) VALUES
+                   ('O3', 'L1', 'C1', 'COMPLETED', 5000, 0, 'USD', '2026-11-02T15:00:00Z');
+                 INSERT INTO payments (id, location_id, customer_id, order_id, team_member_id, status, amount, currency, created_at) VALUES
+                   ('P4', 'L1', NULL, 'O3', 'T2', 'COMPLETED', 5000, 'USD', '2026-11-02T15:01:00Z');",
+            )
+            .unwrap();
+        let d = detail(store.conn(), "C1", now(), vec![], vec![], vec![]).unwrap();
+        assert_eq!(d.timeline[0].date, "2026-11-02");
+        assert_eq!(d.timeline[0].staff.as_deref(), Some("Ana Ruiz"));
+        assert_eq!(d.timeline[1].staff.as_deref(), Some("Jess Lee"));
+    }
+
+    #[test]
     fn detail_of_a_thin_history_says_why_figures_are_missing() {
         let store = store();
         let d = detail(store.conn(), "C2", now(), vec![], vec![], vec![]).unwrap();
@@ -597,6 +707,41 @@ mod tests {
         assert_eq!(d.timeline[0].source, "payment");
         let z = detail(store.conn(), "C3", now(), vec![], vec![], vec![]).unwrap();
         assert!(z.metrics.model_note.unwrap().contains("Not analysed yet"));
+    }
+
+    #[test]
+    fn currency_is_the_locations_even_when_most_payments_are_in_another() {
+        let store = store();
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO locations (id, name, status, currency, created_at) VALUES
+                   ('L0', 'Closed', 'INACTIVE', 'GBP', '2020-01-01T00:00:00Z');
+                 UPDATE locations SET currency = 'EUR', status = 'ACTIVE' WHERE id = 'L1';",
+            )
+            .unwrap();
+        assert_eq!(currency(store.conn()).unwrap(), "EUR");
+        let page = list(store.conn(), &query(CustomerSort::Name, false, None), None).unwrap();
+        assert_eq!(page.currency, "EUR");
+        let d = detail(store.conn(), "C1", now(), vec![], vec![], vec![]).unwrap();
+        assert_eq!(d.currency, "EUR");
+    }
+
+    #[test]
+    fn currency_falls_back_to_a_payment_then_usd_without_a_location_currency() {
+        let store = store();
+        store
+            .conn()
+            .execute_batch(
+                "UPDATE locations SET currency = NULL; UPDATE payments SET currency = 'CAD';",
+            )
+            .unwrap();
+        assert_eq!(currency(store.conn()).unwrap(), "CAD");
+        store
+            .conn()
+            .execute_batch("UPDATE payments SET currency = NULL;")
+            .unwrap();
+        assert_eq!(currency(store.conn()).unwrap(), "USD");
     }
 
     #[test]

@@ -25,7 +25,6 @@ pub mod table;
 pub use advice::{OverallStatus, Recommendation, Severity};
 pub use connection::{ConnectionInfo, read_connections, record_connection};
 pub use pipeline::PipelineHealth;
-pub use queue::{load_retry_queue, queue_depth, save_retry_queue};
 pub use table::{FamilyHealthReport, record_event, record_failure, record_live, record_success};
 
 use crate::{ApiError, Result};
@@ -121,7 +120,8 @@ pub fn health_at_path(path: &Path, now: DateTime<Utc>) -> HealthReport {
     }
 }
 
-fn unreachable(error: ApiError, now: DateTime<Utc>) -> HealthReport {
+/// The report of a store that could not be read: score 0 and why.
+pub(crate) fn unreachable(error: ApiError, now: DateTime<Utc>) -> HealthReport {
     HealthReport {
         generated_at: table::rfc3339(now),
         score: 0,

@@ -61,9 +61,7 @@ pub struct TaskList {
 /// `now`'s UTC date (or `refresh` is set), it is recomputed first.
 pub fn tasks(db: &Path, now: DateTime<Utc>, limit: usize, refresh: bool) -> Result<TaskList> {
     let mut store = Store::open(db)?;
-    let last = keeper_analysis::recompute::last_run_at(store.conn())?;
-    let today = now.format("%Y-%m-%d").to_string();
-    let stale = last.as_deref().is_none_or(|l| !l.starts_with(&today));
+    let stale = stale(store.conn(), now)?;
     if refresh || stale {
         recompute_store(&mut store, now)?;
     }
@@ -74,6 +72,13 @@ pub fn tasks(db: &Path, now: DateTime<Utc>, limit: usize, refresh: bool) -> Resu
         recomputed: refresh || stale,
         tasks: task_store::list_open(store.conn(), now, limit)?,
     })
+}
+
+/// True when no analysis ran yet on `now`'s UTC date (today's list is not generated yet).
+pub fn stale(conn: &rusqlite::Connection, now: DateTime<Utc>) -> Result<bool> {
+    let last = keeper_analysis::recompute::last_run_at(conn)?;
+    let today = now.format("%Y-%m-%d").to_string();
+    Ok(last.as_deref().is_none_or(|l| !l.starts_with(&today)))
 }
 
 /// The owner's change to a task.
@@ -87,14 +92,23 @@ pub enum TaskChange {
 
 /// Applies `change` to task `id` at `now` and returns the task as it now stands.
 pub fn change_task(db: &Path, id: i64, change: TaskChange, now: DateTime<Utc>) -> Result<TaskView> {
-    let store = Store::open(db)?;
+    change_task_on(Store::open(db)?.conn(), id, change, now)
+}
+
+/// [`change_task`] on an open connection.
+pub fn change_task_on(
+    conn: &rusqlite::Connection,
+    id: i64,
+    change: TaskChange,
+    now: DateTime<Utc>,
+) -> Result<TaskView> {
     let action = match change {
         TaskChange::Done => Action::Done,
         TaskChange::Dismiss => Action::Dismiss,
         TaskChange::Snooze { until } => Action::Snooze(until),
         TaskChange::Unsnooze => Action::Unsnooze,
     };
-    Ok(task_store::apply(store.conn(), id, action, now)?)
+    Ok(task_store::apply(conn, id, action, now)?)
 }
 
 /// A task's state changes, oldest first.

@@ -56,6 +56,90 @@ pub fn list_reviews(db_path: &Path, q: &ReviewsQuery) -> Result<Vec<ReviewRow>> 
     )?)
 }
 
+/// Stored reviews on an open connection (the app's screens keep one).
+pub fn list_on(conn: &rusqlite::Connection, q: &ReviewsQuery) -> Result<Vec<ReviewRow>> {
+    Ok(db::list(
+        conn,
+        &ListFilter {
+            urgent_only: q.urgent_only,
+            source: q.source.clone(),
+            limit: q.limit,
+        },
+    )?)
+}
+
+/// One customer's reviews, newest first, with their mentions: the rows [`db::list`] gives,
+/// read through the `reviews_customer` index instead of listing every review.
+pub fn reviews_of_customer(
+    conn: &rusqlite::Connection,
+    customer_id: &str,
+) -> Result<Vec<ReviewRow>> {
+    let sql_err = |e: rusqlite::Error| ApiError::from(keeper_store::Error::from(e));
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT r.id, r.source, r.source_id, r.author_name, r.rating, r.text, r.created_at,
+                    r.updated_at, r.owner_reply, r.customer_id,
+                    TRIM(COALESCE(c.given_name,'') || ' ' || COALESCE(c.family_name,'')),
+                    r.sentiment, r.urgent, r.urgent_reason, r.excerpt, r.url
+               FROM reviews r LEFT JOIN customers c ON c.id = r.customer_id
+              WHERE r.customer_id = ?1
+              ORDER BY r.created_at DESC, r.id",
+        )
+        .map_err(sql_err)?;
+    let mut rows = stmt
+        .query_map([customer_id], |r| {
+            Ok(ReviewRow {
+                id: r.get(0)?,
+                source: r.get(1)?,
+                source_id: r.get(2)?,
+                author_name: r.get(3)?,
+                rating: r.get(4)?,
+                text: r.get(5)?,
+                created_at: r.get(6)?,
+                updated_at: r.get(7)?,
+                owner_reply: r.get(8)?,
+                customer_id: r.get(9)?,
+                customer_name: r.get::<_, Option<String>>(10)?.filter(|s| !s.is_empty()),
+                sentiment: r.get(11)?,
+                urgent: r.get::<_, i64>(12)? == 1,
+                urgent_reason: r.get(13)?,
+                excerpt: r.get::<_, i64>(14)? == 1,
+                url: r.get(15)?,
+                mentions: Vec::new(),
+            })
+        })
+        .map_err(sql_err)?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(sql_err)?;
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT m.kind, m.target_id,
+                    CASE m.kind WHEN 'team_member' THEN
+                        (SELECT TRIM(COALESCE(given_name,'') || ' ' || COALESCE(family_name,''))
+                           FROM team_members WHERE id = m.target_id)
+                    ELSE (SELECT name FROM catalog_items WHERE id = m.target_id) END,
+                    m.matched, m.sentiment
+               FROM review_mentions m WHERE m.review_id = ?1 ORDER BY m.kind DESC, m.target_id",
+        )
+        .map_err(sql_err)?;
+    for row in &mut rows {
+        row.mentions = stmt
+            .query_map([&row.id], |r| {
+                Ok(keeper_reviews::db::MentionRow {
+                    kind: r.get(0)?,
+                    target_id: r.get(1)?,
+                    target_name: r.get(2)?,
+                    matched: r.get(3)?,
+                    sentiment: r.get(4)?,
+                })
+            })
+            .map_err(sql_err)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(sql_err)?;
+    }
+    Ok(rows)
+}
+
 /// Review sentiment per team member (for the staff metrics).
 pub fn staff_sentiment(db_path: &Path) -> Result<Vec<StaffSentiment>> {
     let store = Store::open(db_path)?;
@@ -339,6 +423,50 @@ impl UrgentWatch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reviews_of_a_customer_are_the_full_lists_rows_of_that_customer() {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO team_members (id, given_name, family_name) VALUES ('T1', 'Jess', 'Lee');
+                 INSERT INTO customers (id, given_name, family_name) VALUES
+                   ('C1', 'Maria', 'Lopez'), ('C2', 'Bob', 'Stone');
+                 INSERT INTO reviews (id, source, source_id, author_name, rating, text, created_at,
+                                      customer_id, sentiment, urgent, urgent_reason, fetched_at) VALUES
+                   ('google:1', 'google', '1', 'Maria L.', 5, 'Jess was great', '2026-10-01T10:00:00Z',
+                    'C1', 0.8, 0, NULL, '2026-11-01T00:00:00Z'),
+                   ('yelp:2', 'yelp', '2', 'Maria', 1, 'Rude', '2026-11-01T10:00:00Z',
+                    'C1', -0.7, 1, 'one star', '2026-11-01T00:00:00Z'),
+                   ('google:3', 'google', '3', 'Bob', 4, 'Fine', '2026-11-02T10:00:00Z',
+                    'C2', 0.2, 0, NULL, '2026-11-03T00:00:00Z'),
+                   ('google:4', 'google', '4', 'Anon', 3, 'Ok', '2026-11-03T10:00:00Z',
+                    NULL, 0.0, 0, NULL, '2026-11-03T00:00:00Z');
+                 INSERT INTO review_mentions (review_id, kind, target_id, matched, sentiment) VALUES
+                   ('google:1', 'team_member', 'T1', 'Jess', 0.8);",
+            )
+            .unwrap();
+        let all = list_on(store.conn(), &ReviewsQuery::default()).unwrap();
+        let expected: Vec<String> = all
+            .iter()
+            .filter(|r| r.customer_id.as_deref() == Some("C1"))
+            .map(|r| serde_json::to_string(r).unwrap())
+            .collect();
+        let got: Vec<String> = reviews_of_customer(store.conn(), "C1")
+            .unwrap()
+            .iter()
+            .map(|r| serde_json::to_string(r).unwrap())
+            .collect();
+        assert_eq!(got, expected);
+        assert_eq!(got.len(), 2);
+        assert!(got[1].contains("Jess Lee"), "mentions keep the staff name");
+        assert!(
+            reviews_of_customer(store.conn(), "nobody")
+                .unwrap()
+                .is_empty()
+        );
+    }
 
     #[tokio::test]
     async fn connect_google_signs_in_to_the_simulator_and_files_the_tokens_under_the_account() {

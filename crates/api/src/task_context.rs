@@ -26,7 +26,7 @@ use keeper_analysis::tasks::{ContextSource, TaskType as AnalysisTask, TaskView};
 use keeper_search::context::{Similarity, TaskContext, VisitSummary};
 use keeper_search::facts::Count;
 use keeper_search::{TaskType as SearchTask, get_context_for_task};
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use std::cell::Cell;
 
 /// Open tasks (best-ranked first) whose context one recompute retrieves at most; the rest
@@ -86,6 +86,75 @@ impl ContextSource for SearchContext<'_> {
 pub fn fill(conn: &Connection, now: DateTime<Utc>, limit: usize) -> crate::Result<usize> {
     let source = SearchContext::new(conn, now);
     Ok(task_store::fill_context(conn, &source, now, limit)?)
+}
+
+/// The ids of the best `?2` tasks today's list shows, best first: `list_open`'s filter and
+/// order (`?1` is [`list_time`]). Open tasks are read from the `tasks_state` index alone and
+/// only ids are sorted, so thousands of open tasks with long contexts cost little.
+pub const LISTED_IDS: &str = "
+    SELECT id FROM (
+        SELECT id, priority, value_at_stake FROM tasks WHERE state = 'open'
+        UNION ALL
+        SELECT id, priority, value_at_stake FROM tasks
+         WHERE state = 'snoozed' AND snoozed_until <= ?1)
+     ORDER BY priority, value_at_stake DESC, id LIMIT ?2";
+
+/// The listed tasks' ids, best first.
+pub fn listed_ids(conn: &Connection, now: DateTime<Utc>, limit: usize) -> crate::Result<Vec<i64>> {
+    let db_err = |e: rusqlite::Error| crate::ApiError::from(keeper_store::Error::from(e));
+    let mut stmt = conn.prepare_cached(LISTED_IDS).map_err(db_err)?;
+    stmt.query_map(rusqlite::params![list_time(now), limit as i64], |r| {
+        r.get(0)
+    })
+    .map_err(db_err)?
+    .collect::<rusqlite::Result<Vec<i64>>>()
+    .map_err(db_err)
+}
+
+/// `now` as the tasks table writes its times, for [`LISTED_FILTER`].
+pub fn list_time(now: DateTime<Utc>) -> String {
+    now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Retrieves and stores the context of the best `limit` listed tasks that have none, the
+/// way [`fill`] does, reading only those tasks' ids and types (a list whose tasks all have
+/// their context costs one indexed query). Returns how many were filled.
+pub fn fill_listed(conn: &Connection, now: DateTime<Utc>, limit: usize) -> crate::Result<usize> {
+    let db_err = |e: rusqlite::Error| crate::ApiError::from(keeper_store::Error::from(e));
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT customer_id, task_type FROM tasks
+              WHERE id = ?1 AND context IS NULL AND customer_id IS NOT NULL",
+        )
+        .map_err(db_err)?;
+    let mut missing: Vec<(i64, String, String)> = Vec::new();
+    for id in listed_ids(conn, now, limit)? {
+        if let Some((customer, task_type)) = stmt
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(db_err)?
+        {
+            missing.push((id, customer, task_type));
+        }
+    }
+    let mut filled = 0;
+    for (id, customer, task_type) in missing {
+        let Some(task_type) = AnalysisTask::parse(&task_type) else {
+            continue;
+        };
+        match get_context_for_task(conn, &customer, search_task(task_type), now) {
+            Ok(ctx) => {
+                conn.execute(
+                    "UPDATE tasks SET context = ?2 WHERE id = ?1",
+                    rusqlite::params![id, describe(task_type, &ctx)],
+                )
+                .map_err(db_err)?;
+                filled += 1;
+            }
+            Err(e) => tracing::debug!(task = id, error = %e, "no context for task"),
+        }
+    }
+    Ok(filled)
 }
 
 fn day(rfc3339: &str) -> &str {
@@ -206,6 +275,35 @@ pub fn describe(task: AnalysisTask, ctx: &TaskContext) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listed_ids_are_the_analysis_list_in_its_order_with_ended_snoozes() {
+        let store = keeper_store::Store::open_in_memory().unwrap();
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO tasks (id, customer_id, task_type, episode, state, snoozed_until,
+                                    value_at_stake, priority, reason, created_at, updated_at,
+                                    last_seen_at) VALUES
+                   (1, 'C1', 'upsell', 'e', 'open', NULL, 500, 1, 'r', 't', 't', 't'),
+                   (2, 'C2', 'upsell', 'e', 'open', NULL, 900, 1, 'r', 't', 't', 't'),
+                   (3, 'C3', 'birthday', 'e', 'open', NULL, 100, 0, 'r', 't', 't', 't'),
+                   (4, 'C4', 'upsell', 'e', 'snoozed', '2026-11-01T00:00:00.000Z', 700, 1, 'r', 't', 't', 't'),
+                   (5, 'C5', 'upsell', 'e', 'snoozed', '2027-01-01T00:00:00.000Z', 800, 1, 'r', 't', 't', 't'),
+                   (6, 'C6', 'upsell', 'e', 'done', NULL, 999, 0, 'r', 't', 't', 't'),
+                   (7, 'C7', 'upsell', 'e', 'open', NULL, 900, 1, 'r', 't', 't', 't');",
+            )
+            .unwrap();
+        let now: DateTime<Utc> = "2026-11-29T12:00:00Z".parse().unwrap();
+        let analysis: Vec<i64> = task_store::list_open(store.conn(), now, 10)
+            .unwrap()
+            .iter()
+            .map(|t| t.id)
+            .collect();
+        assert_eq!(analysis, [3, 2, 7, 4, 1]);
+        assert_eq!(listed_ids(store.conn(), now, 10).unwrap(), analysis);
+        assert_eq!(listed_ids(store.conn(), now, 2).unwrap(), [3, 2]);
+    }
     use keeper_import::ImportOptions;
     use keeper_sim::{Profile, SimConfig, Simulator, Ts};
     use keeper_square::client::{

@@ -226,7 +226,9 @@ pub fn record_failure(
 }
 
 /// Records that `window` was not tried at `now` because its family's budget is scarce:
-/// queued (due at the next sync) without using up an attempt.
+/// queued (due at the next sync) without using up an attempt. An entry already queued for a
+/// failure keeps that failure as its last error (the deferral is not the reason it is
+/// there).
 pub fn record_deferral(
     conn: &Connection,
     window: &Window,
@@ -274,11 +276,22 @@ fn record(
     })
     .expect("a payload serializes");
     let next_run = matches!(priority.policy().retry, RetryTiming::NextScheduledRun);
+    // A deferral overwrites the error only of an entry that never failed.
+    let error_sql = if attempted {
+        "last_error_code = ?5, last_error = ?6"
+    } else {
+        "last_error_code = CASE WHEN attempts > 0 AND last_error_code IS NOT NULL
+                               THEN last_error_code ELSE ?5 END,
+         last_error = CASE WHEN attempts > 0 AND last_error_code IS NOT NULL
+                          THEN last_error ELSE ?6 END"
+    };
     match existing {
         Some(id) => conn.execute(
-            "UPDATE retry_queue SET attempts = ?2, not_before_ms = ?3, next_run = ?4,
-                 last_error_code = ?5, last_error = ?6, dead_at_ms = ?7, payload = ?8
-             WHERE id = ?1",
+            &format!(
+                "UPDATE retry_queue SET {error_sql}, attempts = ?2, not_before_ms = ?3,
+                     next_run = ?4, dead_at_ms = ?7, payload = ?8
+                 WHERE id = ?1"
+            ),
             params![
                 id,
                 attempts,
@@ -447,6 +460,35 @@ mod tests {
         let e = &entries(store.conn()).unwrap()[0];
         assert!(e.is_due(later));
         assert_eq!(e.attempts, 0);
+    }
+
+    #[test]
+    fn a_deferral_keeps_the_failure_reason_of_an_entry_already_queued() {
+        let store = Store::open_in_memory().unwrap();
+        let now = t("2026-03-01T10:00:00Z");
+        let reason = "Square is unavailable (503)";
+        record_failure(store.conn(), &loyalty(), "SERVICE_UNAVAILABLE", reason, now).unwrap();
+        let later = now + chrono::Duration::minutes(5);
+        let r = record_deferral(store.conn(), &loyalty(), "loyalty budget is scarce", later);
+        assert_eq!(
+            r.unwrap(),
+            Recorded::Retry {
+                attempts: 1,
+                not_before: later
+            },
+            "a deferral uses up no attempt"
+        );
+        let e = &entries(store.conn()).unwrap()[0];
+        assert_eq!(e.last_error_code.as_deref(), Some("SERVICE_UNAVAILABLE"));
+        assert_eq!(e.last_error.as_deref(), Some(reason));
+        // Deferred before it ever failed: the deferral is the reason.
+        record_deferral(store.conn(), &catalog(), "catalog budget is scarce", later).unwrap();
+        let e = entries(store.conn()).unwrap();
+        let cat = e.iter().find(|e| e.stream == Stream::Catalog).unwrap();
+        assert_eq!(
+            (cat.last_error_code.as_deref(), cat.attempts),
+            (Some("deferred"), 0)
+        );
     }
 
     #[test]

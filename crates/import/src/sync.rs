@@ -8,11 +8,15 @@
 //! stays and the report says "using stored data for …". Cursors move only for streams
 //! whose every window was read.
 //!
-//! Normal and low work that fails transiently (after the engine's retries), meets an open
-//! breaker, or is deferred because its family's budget is scarce goes to the persisted
-//! retry queue ([`crate::retry`]) instead of failing the sync: the next sync runs due
-//! entries first, in priority order; entries backing off keep their stream out of the sync;
-//! dead entries (attempts used up) stay visible until `retry_dead` revives them.
+//! Requests of an endpoint family read only by low-priority streams (loyalty) go at low
+//! priority, so the client gives up on them at the first transient failure (no backoff
+//! inside the sync). Normal and low work that fails transiently (after the engine's
+//! retries), meets an open breaker, or is deferred because its family's budget is scarce or
+//! its breaker open goes to the persisted retry queue ([`crate::retry`]) instead of failing
+//! the sync (a half-open breaker does not defer low work: it is the probe that lets the
+//! family recover): the next sync runs due entries first, in priority order; entries backing
+//! off keep their stream out of the sync; dead entries (attempts used up) stay visible until
+//! `retry_dead` revives them.
 
 use crate::engine::{EngineRun, count, counter, stream_totals};
 use crate::fetch::Mode;
@@ -254,6 +258,36 @@ fn merge_queue(fresh: Vec<Window>, entries: &[QueuedWindow], now: DateTime<Utc>)
     out
 }
 
+/// Whether low work waits for a later sync at this family budget: yes when the budget is
+/// scarce (throttled) or the breaker is open; no when it is ample, and no when the breaker
+/// is half-open, since the family only recovers through a probe and a family read only by
+/// low work (loyalty) would otherwise stay half-open, deferred at every sync, for ever.
+fn defers_low_work(budget: Budget) -> bool {
+    match budget {
+        Budget::Scarce | Budget::Closed => true,
+        Budget::Ample | Budget::ProbeOnly => false,
+    }
+}
+
+/// The sync's handle on `client`: an endpoint family read only by low-priority streams
+/// (loyalty) sends at low priority, so a failure there goes to the retry queue at once
+/// instead of backing off (16, 32, 64 s at normal priority) inside this sync.
+fn sync_client(client: &SquareClient) -> SquareClient {
+    let low_only = |family| {
+        Stream::ALL
+            .into_iter()
+            .filter(|s| retry::stream_family(*s) == family)
+            .all(|s| retry::stream_priority(s) == Priority::Low)
+    };
+    Stream::ALL
+        .into_iter()
+        .map(retry::stream_family)
+        .filter(|f| low_only(*f))
+        .fold(client.clone(), |c, f| {
+            c.with_family_priority(f, Priority::Low)
+        })
+}
+
 /// Whether a failed window goes to the retry queue rather than failing the sync.
 fn queueable(stream: Stream, error: &Error) -> bool {
     retry::queued_when_failing(stream)
@@ -392,13 +426,14 @@ pub async fn sync(
                 .into_iter()
                 .partition(|w| {
                     retry::stream_priority(w.stream) == Priority::Low
-                        && client.budget(retry::stream_family(w.stream)) != Budget::Ample
+                        && defers_low_work(client.budget(retry::stream_family(w.stream)))
                 });
         queue_plan.windows = windows;
         state::plan_windows(&tx, run.id, &queue_plan.windows)?;
         tx.commit()?;
         (run, queue_plan, deferred)
     };
+    let client = &sync_client(client);
     let requests = counter();
     let engine = EngineRun {
         client,
@@ -520,4 +555,43 @@ pub async fn sync(
         using_stored,
         notes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_families_read_by_low_streams_alone_send_at_low_priority() {
+        use keeper_square::client::{ClientConfig, Environment, ManualClock, StaticToken};
+        use keeper_square::control::EndpointFamily;
+        use std::sync::Arc;
+        let client = SquareClient::new(
+            ClientConfig::new(Environment::Custom("http://127.0.0.1:9".into()), 1),
+            Arc::new(StaticToken::new("t")),
+            Arc::new(ManualClock::new(Duration::ZERO)),
+        )
+        .unwrap();
+        let c = sync_client(&client);
+        assert_eq!(c.priority_for(EndpointFamily::Loyalty), Priority::Low);
+        for f in [
+            EndpointFamily::Customers,
+            EndpointFamily::Catalog,
+            EndpointFamily::Team,
+            EndpointFamily::Refunds,
+        ] {
+            assert_eq!(c.priority_for(f), client.priority(), "{f}");
+        }
+    }
+
+    #[test]
+    fn low_work_is_deferred_by_a_scarce_budget_or_open_breaker_but_not_by_a_half_open_one() {
+        assert!(defers_low_work(Budget::Scarce));
+        assert!(defers_low_work(Budget::Closed));
+        assert!(!defers_low_work(Budget::Ample));
+        assert!(
+            !defers_low_work(Budget::ProbeOnly),
+            "the probe must go, or the family never recovers"
+        );
+    }
 }

@@ -1,16 +1,17 @@
-//! Normalizing many objects at once: JSON decoding (the largest cost of normalization, and
-//! one that needs no store) runs on helper threads while the calling thread writes the
-//! objects already decoded, in their original order, through the caller's transaction.
+//! Normalizing many objects at once, as a pipeline over the cores: JSON decoding and
+//! building the rows (see [`prepare`], everything that needs no store) run on helper
+//! threads while the calling thread writes the objects already prepared, in their original
+//! order, through the caller's transaction.
 //!
 //! The result is the same as calling [`normalize_json`](crate::normalize_json) on each item
 //! in turn: rows, quarantine entries and duplicate checks are all made by the writing
 //! thread, in order, so an object sees every object written before it.
 
+use crate::ObjectKind;
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::prepared::{Prepared, prepare, write_prepared};
 use crate::record::Outcome;
-use crate::{ObjectKind, booking, catalog, customer, location, loyalty, order, payment, refund};
-use crate::{team, undecodable};
 use keeper_square::models as sq;
 use rusqlite::Connection;
 use serde::de::DeserializeOwned;
@@ -71,34 +72,20 @@ pub fn decode(object_type: &str, json: &str) -> Result<Decoded> {
 /// `json` is the text it was decoded from (kept in the quarantine when a rule fails).
 pub fn write_decoded(
     tx: &Connection,
-    decoded: &Decoded,
+    decoded: Decoded,
     json: &str,
     ctx: &Context,
 ) -> Result<Outcome> {
-    let json_ref = Some(json);
-    match decoded {
-        Decoded::Customer(c) => customer::write_customer(tx, c, ctx, json_ref),
-        Decoded::Location(l) => location::write_location(tx, l, ctx, json_ref),
-        Decoded::TeamMember(t) => team::write_team_member(tx, t, ctx, json_ref),
-        Decoded::Catalog(o) => catalog::write_catalog_object(tx, o, ctx, json_ref),
-        Decoded::Payment(p) => payment::write_payment(tx, p, ctx, json_ref),
-        Decoded::Refund(r) => refund::write_refund(tx, r, ctx, json_ref),
-        Decoded::Order(o) => order::write_order(tx, o, ctx, json_ref),
-        Decoded::Booking(b) => booking::write_booking(tx, b, ctx, json_ref),
-        Decoded::LoyaltyProgram(p) => loyalty::write_program(tx, p, ctx, json_ref),
-        Decoded::LoyaltyAccount(a) => loyalty::write_account(tx, a, ctx, json_ref),
-        Decoded::LoyaltyEvent(e) => loyalty::write_event(tx, e, ctx, json_ref),
-        Decoded::Undecodable(kind, e) => undecodable(tx, *kind, json, e, ctx),
-    }
+    write_prepared(tx, prepare(decoded, ctx), json, ctx)
 }
 
-/// Objects a helper thread decodes at a time.
+/// Objects a helper thread decodes and prepares at a time.
 const CHUNK: usize = 64;
 /// Below this many objects, threads cost more than they save.
 const MIN_PARALLEL: usize = 2 * CHUNK;
 
-/// How many helper threads decode: one fewer than the cores (the calling thread writes),
-/// at least one, at most three.
+/// How many helper threads decode and prepare: one fewer than the cores (the calling
+/// thread writes), at least one, at most three.
 fn decoders() -> usize {
     std::thread::available_parallelism()
         .map_or(1, |n| n.get().saturating_sub(1))
@@ -106,7 +93,7 @@ fn decoders() -> usize {
 }
 
 /// Normalizes `items` (`(object type, JSON)`, as [`normalize_json`](crate::normalize_json)
-/// takes them) through `tx`, in order, decoding on helper threads. Returns one outcome per
+/// takes them) through `tx`, in order, decoding and preparing on helper threads. Returns one outcome per
 /// item, in order; the first error stops the batch (the caller's transaction should then be
 /// rolled back, as after a failed `normalize_json`).
 pub fn normalize_many<S: AsRef<str> + Sync, J: AsRef<str> + Sync>(
@@ -125,7 +112,7 @@ pub fn normalize_many<S: AsRef<str> + Sync, J: AsRef<str> + Sync>(
     std::thread::scope(|scope| {
         // Bounded so decoders stay a few chunks ahead of the writer; a send fails (and the
         // decoder stops) once the writer has returned.
-        let (send, recv) = mpsc::sync_channel::<(usize, Vec<Result<Decoded>>)>(4 * decoders());
+        let (send, recv) = mpsc::sync_channel::<(usize, Vec<Result<Prepared>>)>(4 * decoders());
         for _ in 0..decoders() {
             let (send, next) = (send.clone(), &next);
             scope.spawn(move || {
@@ -136,7 +123,7 @@ pub fn normalize_many<S: AsRef<str> + Sync, J: AsRef<str> + Sync>(
                     }
                     let decoded = items[chunk * CHUNK..((chunk + 1) * CHUNK).min(items.len())]
                         .iter()
-                        .map(|(t, j)| decode(t.as_ref(), j.as_ref()))
+                        .map(|(t, j)| decode(t.as_ref(), j.as_ref()).map(|d| prepare(d, ctx)))
                         .collect();
                     if send.send((chunk, decoded)).is_err() {
                         return;
@@ -146,7 +133,7 @@ pub fn normalize_many<S: AsRef<str> + Sync, J: AsRef<str> + Sync>(
         }
         drop(send);
         let mut outcomes = Vec::with_capacity(items.len());
-        let mut early: HashMap<usize, Vec<Result<Decoded>>> = HashMap::new();
+        let mut early: HashMap<usize, Vec<Result<Prepared>>> = HashMap::new();
         for chunk in 0..chunks {
             let decoded = match early.remove(&chunk) {
                 Some(d) => d,
@@ -160,8 +147,8 @@ pub fn normalize_many<S: AsRef<str> + Sync, J: AsRef<str> + Sync>(
                     early.insert(n, d);
                 },
             };
-            for (decoded, (_, json)) in decoded.into_iter().zip(&items[chunk * CHUNK..]) {
-                outcomes.push(write_decoded(tx, &decoded?, json.as_ref(), ctx)?);
+            for (prepared, (_, json)) in decoded.into_iter().zip(&items[chunk * CHUNK..]) {
+                outcomes.push(write_prepared(tx, prepared?, json.as_ref(), ctx)?);
             }
         }
         Ok(outcomes)

@@ -7,8 +7,8 @@ use crate::record::{Normalized, Outcome, Subject, finish, id_of};
 use crate::time::opt_ts;
 use crate::validate::{self, DateKind, Issue, Rule};
 use keeper_square::models::Booking;
-use keeper_store::Provenance;
 use keeper_store::table::booking::{Booking as BookingRow, BookingSegment as SegmentRow};
+use keeper_store::{Provenance, Written};
 use rusqlite::Connection;
 
 pub const OBJECT_TYPE: &str = "BOOKING";
@@ -73,6 +73,22 @@ pub fn booking(b: &Booking, ctx: &Context) -> Normalized<BookingRows> {
     Normalized::with_issues(BookingRows { booking, segments }, issues)
 }
 
+/// Writes a booking's rows; segments beyond the new count (from an earlier version with
+/// more) are removed. A new booking has none to remove, which spares a delete.
+pub fn write_rows(conn: &Connection, rows: &BookingRows) -> Result<usize> {
+    let written = rows.booking.write(conn)?;
+    for s in &rows.segments {
+        s.upsert(conn)?;
+    }
+    if written == Written::Updated {
+        conn.prepare_cached(
+            "DELETE FROM booking_segments WHERE booking_id = ?1 AND ordinal >= ?2",
+        )?
+        .execute((&rows.booking.id, rows.segments.len() as i64))?;
+    }
+    Ok(1 + rows.segments.len())
+}
+
 /// Normalizes and writes one booking and its segments.
 pub fn write_booking(
     conn: &Connection,
@@ -87,14 +103,6 @@ pub fn write_booking(
         json,
     };
     finish(conn, &subject, booking(b, ctx), ctx, |rows| {
-        rows.booking.upsert(conn)?;
-        for s in &rows.segments {
-            s.upsert(conn)?;
-        }
-        conn.prepare_cached(
-            "DELETE FROM booking_segments WHERE booking_id = ?1 AND ordinal >= ?2",
-        )?
-        .execute((&rows.booking.id, rows.segments.len() as i64))?;
-        Ok(1 + rows.segments.len())
+        write_rows(conn, rows)
     })
 }

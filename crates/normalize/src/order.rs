@@ -165,14 +165,9 @@ pub fn write_rows(conn: &Connection, rows: &OrderRows) -> Result<usize> {
     Ok(rows.len())
 }
 
-/// Normalizes and writes one order, unless it duplicates a stored one by composite key.
-pub fn write_order(
-    conn: &Connection,
-    o: &Order,
-    ctx: &Context,
-    json: Option<&str>,
-) -> Result<Outcome> {
-    let mut normalized = order(o, ctx);
+/// Drops the rows of an order that duplicates a stored one by composite key (customer,
+/// `created_at`, total) and records why (`duplicate_composite_key`, hard).
+pub fn drop_twin(conn: &Connection, normalized: &mut Normalized<OrderRows>) -> Result<()> {
     if let Some(rows) = &normalized.row {
         let row = &rows.order;
         let key = CompositeKey::of(
@@ -192,6 +187,18 @@ pub fn write_order(
             normalized.row = None;
         }
     }
+    Ok(())
+}
+
+/// Normalizes and writes one order, unless it duplicates a stored one by composite key.
+pub fn write_order(
+    conn: &Connection,
+    o: &Order,
+    ctx: &Context,
+    json: Option<&str>,
+) -> Result<Outcome> {
+    let mut normalized = order(o, ctx);
+    drop_twin(conn, &mut normalized)?;
     let subject = Subject {
         object_type: OBJECT_TYPE,
         id: o.id.as_deref(),

@@ -58,14 +58,9 @@ pub fn payment(p: &Payment, ctx: &Context) -> Normalized<PaymentRow> {
     Normalized::with_issues(row, issues)
 }
 
-/// Normalizes and writes one payment, unless it duplicates a stored one by composite key.
-pub fn write_payment(
-    conn: &Connection,
-    p: &Payment,
-    ctx: &Context,
-    json: Option<&str>,
-) -> Result<Outcome> {
-    let mut normalized = payment(p, ctx);
+/// Drops the row of a payment that duplicates a stored one by composite key (customer,
+/// `created_at`, total) and records why (`duplicate_composite_key`, hard).
+pub fn drop_twin(conn: &Connection, normalized: &mut Normalized<PaymentRow>) -> Result<()> {
     if let Some(row) = &normalized.row {
         let key = CompositeKey::of(
             row.customer_id.as_deref(),
@@ -84,6 +79,18 @@ pub fn write_payment(
             normalized.row = None;
         }
     }
+    Ok(())
+}
+
+/// Normalizes and writes one payment, unless it duplicates a stored one by composite key.
+pub fn write_payment(
+    conn: &Connection,
+    p: &Payment,
+    ctx: &Context,
+    json: Option<&str>,
+) -> Result<Outcome> {
+    let mut normalized = payment(p, ctx);
+    drop_twin(conn, &mut normalized)?;
     let subject = Subject {
         object_type: OBJECT_TYPE,
         id: p.id.as_deref(),

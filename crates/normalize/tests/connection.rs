@@ -25,6 +25,11 @@ fn prepared_connection_keeps_check_constraints_and_temp_tables_in_memory() {
         .query_row("PRAGMA temp_store", [], |r| r.get(0))
         .unwrap();
     assert_eq!(temp_store, 2, "MEMORY");
+    let autocheckpoint: i64 = store
+        .conn()
+        .query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(autocheckpoint, 16_384, "a checkpoint every 64 MB of log");
 }
 
 #[test]

@@ -255,3 +255,32 @@ fn unknown_object_type_is_an_error_with_a_stable_code() {
     let err = normalize_json(s.conn(), "INVOICE", "{}", &ctx()).unwrap_err();
     assert_eq!(err.code(), "normalize_unknown_object_type");
 }
+
+#[test]
+fn a_later_booking_version_with_fewer_segments_leaves_no_stale_segments() {
+    let s = store();
+    let booking = |segments: &str| {
+        format!(
+            r#"{{"id":"BK1","version":1,"status":"ACCEPTED","location_id":"L1",
+                "customer_id":"C1","start_at":"2025-03-01T10:00:00Z",
+                "created_at":"2025-02-01T10:00:00Z","updated_at":"2025-02-01T10:00:00Z",
+                "appointment_segments":[{segments}]}}"#
+        )
+    };
+    let segment = |tm: &str| {
+        format!(
+            r#"{{"duration_minutes":30,"service_variation_id":"V1","team_member_id":"{tm}",
+                "service_variation_version":1}}"#
+        )
+    };
+    let three = [segment("T1"), segment("T2"), segment("T3")].join(",");
+    let tx = s.conn();
+    let first = normalize_json(tx, "BOOKING", &booking(&three), &ctx()).unwrap();
+    assert_eq!(first.rows, 4, "the booking and its three segments");
+    assert_eq!(count(&s, "booking_segments"), 3);
+    let second = normalize_json(tx, "BOOKING", &booking(&segment("T9")), &ctx()).unwrap();
+    assert_eq!(second.rows, 2);
+    assert_eq!(count(&s, "booking_segments"), 1);
+    let seg = BookingSegment::get(s.conn(), &"BK1", &0).unwrap().unwrap();
+    assert_eq!(seg.team_member_id.as_deref(), Some("T9"));
+}

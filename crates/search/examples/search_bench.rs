@@ -135,8 +135,38 @@ fn main() {
     )
     .expect("model loads");
     println!(
-        "model loaded in {:.0} ms",
+        "model {} loaded in {:.0} ms",
+        embedder.model_id(),
         t.elapsed().as_secs_f64() * 1000.0
+    );
+    // What the model is fed: tokens per embedded text (cost grows with them).
+    let mut tokens: Vec<usize> = {
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT COALESCE(embed_text, text) FROM search_documents")
+            .unwrap();
+        let texts: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        texts
+            .iter()
+            .map(|t| embedder.token_count(t).expect("tokenize"))
+            .collect()
+    };
+    tokens.sort_unstable();
+    let mean_tokens = tokens.iter().sum::<usize>() as f64 / tokens.len().max(1) as f64;
+    let p95_tokens = tokens[(tokens.len() * 95 / 100).min(tokens.len() - 1)];
+    println!(
+        "embedded text: mean {mean_tokens:.0} tokens, p95 {p95_tokens}, max {}",
+        tokens.last().unwrap()
+    );
+    bench(
+        &group,
+        "embedded text tokens (mean / p95)",
+        format!("{mean_tokens:.0} / {p95_tokens}"),
+        "-",
     );
 
     let cpu0 = thread_cpu_secs();

@@ -3,10 +3,15 @@
 //! from uploaded spreadsheets, tags, recent visits, reviews, contact) that is embedded and
 //! indexed for search and handed to task context.
 //!
-//! Documents hold absolute dates only, never "N days ago", so a document changes (and is
-//! re-embedded) only when the customer's data or status changes, not every day.
+//! Documents hold absolute dates and coarse buckets only (a lapsed client's "last visit over 3
+//! months ago", a spend tier against the shop's paying customers, a cadence in weeks), never
+//! "N days ago", so a document changes (and is re-embedded) only when the customer's data,
+//! status, bucket or tier changes, not every day. The status bucket, spend tier, missed
+//! bookings and the cadence in weeks go to keyword search only (the model keeps "about every
+//! N days"): in the embedded text they lowered semantic recall on the evaluation's tuning
+//! queries.
 
-use crate::facts::{Count, CustomerFacts, SheetContext, Status};
+use crate::facts::{Count, CustomerFacts, SheetContext, SpendRank, Status};
 use chrono::{DateTime, Utc};
 use keeper_normalize::money::money;
 use serde::Serialize;
@@ -113,6 +118,20 @@ fn sheet_parts(sheets: &SheetContext, parts: &mut Parts) {
     }
 }
 
+/// How long ago the last visit was, in coarse buckets (so the text changes a few times over a
+/// year, not daily).
+fn since_bucket(days: f64) -> &'static str {
+    if days >= 365.0 {
+        "over a year"
+    } else if days >= 180.0 {
+        "over 6 months"
+    } else if days >= 90.0 {
+        "over 3 months"
+    } else {
+        "over 6 weeks"
+    }
+}
+
 fn status_sentence(status: Status) -> &'static str {
     match status {
         Status::NoVisits => "No visits yet.",
@@ -120,6 +139,51 @@ fn status_sentence(status: Status) -> &'static str {
         Status::OneTime => "One-time client who came once and has not come back.",
         Status::Regular => "Regular client, coming back on schedule.",
         Status::Lapsed => "Lapsed regular: stopped coming and is overdue for a visit.",
+    }
+}
+
+/// The status for keyword search, with how long a one-time or lapsed client has been away;
+/// the model gets the status alone (the bucket diluted its match on lapsed clients).
+fn status_parts(status: Status, days_since_last: Option<f64>, parts: &mut Parts) {
+    let sentence = status_sentence(status);
+    match (status, days_since_last) {
+        (Status::OneTime | Status::Lapsed, Some(days)) => parts.split(
+            format!("{sentence} Last visit {} ago.", since_bucket(days)),
+            sentence.to_string(),
+        ),
+        _ => parts.both(sentence.to_string()),
+    }
+}
+
+/// A cadence in days in plain words: "every week", "every 3 weeks", "every 2 months",
+/// "once a year".
+fn cadence_words(days: f64) -> String {
+    let weeks = (days / 7.0).round().max(1.0) as i64;
+    if weeks == 1 {
+        "every week".to_string()
+    } else if weeks <= 8 {
+        format!("every {weeks} weeks")
+    } else {
+        let months = (days / 30.4).round() as i64;
+        if months >= 12 {
+            "once a year".to_string()
+        } else {
+            format!("every {months} months")
+        }
+    }
+}
+
+/// The customer's lifetime value against the shop's paying customers.
+fn spend_tier(rank: SpendRank) -> &'static str {
+    let above = rank.percent_above();
+    if above < 10.0 {
+        "Top 10% spender."
+    } else if above < 25.0 {
+        "Top 25% spender."
+    } else if above < 75.0 {
+        "Average spender."
+    } else {
+        "Low spender, bottom 25%."
     }
 }
 
@@ -164,18 +228,20 @@ pub fn build(facts: &CustomerFacts, now: DateTime<Utc>) -> CustomerDocument {
     let currency = facts.currency.as_deref();
     let mut parts = Parts::default();
     parts.both(format!("{}.", facts.name));
-    parts.both(status_sentence(status).to_string());
+    status_parts(status, facts.days_since_last(now), &mut parts);
     if let (Some(first), Some(last)) = (facts.first_visit(), facts.last_visit()) {
         let mut short = format!(
             "{} visit{}",
             facts.visits.len(),
             if facts.visits.len() == 1 { "" } else { "s" }
         );
+        let mut full = short.clone();
         if let Some(c) = facts.cadence_days() {
             short.push_str(&format!(", about every {} days", c.round() as i64));
+            full.push_str(&format!(", about {}", cadence_words(c)));
         }
         let full = format!(
-            "Client since {}, last visit {}, {short}.",
+            "Client since {}, last visit {}, {full}.",
             first.format("%Y-%m"),
             day(last),
         );
@@ -188,6 +254,20 @@ pub fn build(facts: &CustomerFacts, now: DateTime<Utc>) -> CustomerDocument {
         }
         s.push('.');
         parts.both(s);
+    }
+    if let Some(rank) = facts.spend_rank {
+        parts.keyword_only(spend_tier(rank).to_string());
+    }
+    let missed = [
+        (facts.no_shows, "no-show"),
+        (facts.cancellations, "cancelled booking"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}{}", if n == 1 { "" } else { "s" }))
+    .collect::<Vec<_>>();
+    if !missed.is_empty() {
+        parts.keyword_only(format!("Missed appointments: {}.", missed.join(", ")));
     }
     let services = facts.services();
     if !services.is_empty() {
@@ -332,6 +412,9 @@ mod tests {
                 created_at: "2025-03-09T00:00:00Z".into(),
             }],
             departed_staff: vec!["Maria Lopez".into()],
+            no_shows: 0,
+            cancellations: 0,
+            spend_rank: None,
         }
     }
 
@@ -342,7 +425,7 @@ mod tests {
         for needle in [
             "Jane Smith.",
             "Regular client",
-            "Client since 2025-01, last visit 2025-03-08, 3 visits, about every 33 days.",
+            "Client since 2025-01, last visit 2025-03-08, 3 visits, about every 5 weeks.",
             "Lifetime spend $420, average $140 per visit.",
             "Services: Balayage ×2, Cut & Blow Dry ×1. Categories: Colour.",
             "Always adds Olaplex Treatment.",
@@ -427,6 +510,50 @@ mod tests {
         // Removing them again (an undone match) gives back the same document and hash.
         f.sheets = SheetContext::default();
         assert_eq!(build(&f, now), plain);
+    }
+
+    #[test]
+    fn document_states_spend_tier_missed_bookings_and_how_long_a_lapsed_client_has_been_away() {
+        let mut f = facts();
+        f.spend_rank = Some(SpendRank { above: 3, of: 100 });
+        f.no_shows = 2;
+        f.cancellations = 1;
+        let lapsed = build(&f, Utc.with_ymd_and_hms(2025, 7, 1, 0, 0, 0).unwrap());
+        for needle in [
+            "Lifetime spend $420, average $140 per visit. Top 10% spender.",
+            "Missed appointments: 2 no-shows, 1 cancelled booking.",
+            "Lapsed regular: stopped coming and is overdue for a visit. Last visit over 3 months ago.",
+        ] {
+            assert!(
+                lapsed.text.contains(needle),
+                "missing {needle:?} in {}",
+                lapsed.text
+            );
+        }
+        // The bucket, not the day count: a month later the document is the same.
+        let later = build(&f, Utc.with_ymd_and_hms(2025, 8, 1, 0, 0, 0).unwrap());
+        assert_eq!(later.content_hash, lapsed.content_hash);
+        let a_year_on = Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap();
+        assert!(
+            build(&f, a_year_on)
+                .text
+                .contains("Last visit over a year ago.")
+        );
+        f.spend_rank = Some(SpendRank { above: 90, of: 100 });
+        assert!(
+            build(&f, a_year_on)
+                .text
+                .contains("Low spender, bottom 25%.")
+        );
+    }
+
+    #[test]
+    fn cadence_reads_in_weeks_then_months() {
+        assert_eq!(cadence_words(6.0), "every week");
+        assert_eq!(cadence_words(14.0), "every 2 weeks");
+        assert_eq!(cadence_words(43.0), "every 6 weeks");
+        assert_eq!(cadence_words(91.0), "every 3 months");
+        assert_eq!(cadence_words(380.0), "once a year");
     }
 
     #[test]

@@ -84,6 +84,28 @@ pub struct CustomerFacts {
     pub reviews: Vec<ReviewLine>,
     /// Staff who no longer work here (inactive team members), by name.
     pub departed_staff: Vec<String>,
+    /// Bookings marked as no-shows.
+    pub no_shows: usize,
+    /// Bookings the customer cancelled.
+    pub cancellations: usize,
+    /// Where the customer's lifetime value stands in the shop (`None` without payments).
+    pub spend_rank: Option<SpendRank>,
+}
+
+/// A paying customer's place among the shop's paying customers by lifetime value.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct SpendRank {
+    /// Paying customers whose lifetime value is strictly higher.
+    pub above: usize,
+    /// Paying customers in the shop.
+    pub of: usize,
+}
+
+impl SpendRank {
+    /// The share of paying customers who spent more, in percent (0 for the top spender).
+    pub fn percent_above(&self) -> f64 {
+        100.0 * self.above as f64 / self.of.max(1) as f64
+    }
 }
 
 /// A name and how often it occurs, most frequent first.
@@ -267,18 +289,22 @@ pub fn load(conn: &Connection, only: Option<&str>) -> Result<BTreeMap<String, Cu
                     sheets: SheetContext::default(),
                     reviews: vec![],
                     departed_staff: vec![],
+                    no_shows: 0,
+                    cancellations: 0,
+                    spend_rank: None,
                 },
             );
         }
     }
 
-    // Staff per order, from the payment that settled it.
+    // Staff per order, from the payment that settled it (the latest one when several did, so
+    // the answer never depends on the table's storage order).
     let mut order_staff: HashMap<String, String> = HashMap::new();
     {
         let mut stmt = conn.prepare(
             "SELECT p.order_id, p.team_member_id FROM payments p JOIN orders o ON o.id = p.order_id \
              WHERE p.team_member_id IS NOT NULL AND o.customer_id IS NOT NULL \
-             AND (?1 IS NULL OR o.customer_id = ?1)",
+             AND (?1 IS NULL OR o.customer_id = ?1) ORDER BY p.created_at, p.id",
         )?;
         let rows = stmt.query_map(params![only], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
@@ -454,8 +480,89 @@ pub fn load(conn: &Connection, only: Option<&str>) -> Result<BTreeMap<String, Cu
         }
     }
 
+    load_missed_bookings(conn, only, &mut out)?;
+    load_spend_ranks(conn, only, &mut out)?;
     load_sheets(conn, only, &mut out)?;
     Ok(out)
+}
+
+/// Counts each customer's no-shows and cancelled bookings.
+fn load_missed_bookings(
+    conn: &Connection,
+    only: Option<&str>,
+    out: &mut BTreeMap<String, CustomerFacts>,
+) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "SELECT customer_id, status, COUNT(*) FROM bookings \
+         WHERE customer_id IS NOT NULL AND status IN ('NO_SHOW','CANCELLED_BY_CUSTOMER') \
+         AND (?1 IS NULL OR customer_id = ?1) GROUP BY customer_id, status",
+    )?;
+    let rows = stmt.query_map(params![only], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (customer, status, n) = row?;
+        if let Some(f) = out.get_mut(&customer) {
+            if status == "NO_SHOW" {
+                f.no_shows = n as usize;
+            } else {
+                f.cancellations = n as usize;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Places each paying customer among the shop's paying customers by lifetime value. For one
+/// customer the shop-wide figures come from one aggregate query, so the rank (and the
+/// document) is the same as in a full load.
+fn load_spend_ranks(
+    conn: &Connection,
+    only: Option<&str>,
+    out: &mut BTreeMap<String, CustomerFacts>,
+) -> Result<()> {
+    match only {
+        None => {
+            let mut values: Vec<i64> = out
+                .values()
+                .filter(|f| f.paid_visits > 0)
+                .map(|f| f.lifetime_value)
+                .collect();
+            values.sort_unstable();
+            let of = values.len();
+            for f in out.values_mut().filter(|f| f.paid_visits > 0) {
+                let at_or_below = values.partition_point(|v| *v <= f.lifetime_value);
+                f.spend_rank = Some(SpendRank {
+                    above: of - at_or_below,
+                    of,
+                });
+            }
+        }
+        Some(id) => {
+            let Some(f) = out.get_mut(id).filter(|f| f.paid_visits > 0) else {
+                return Ok(());
+            };
+            let (of, above): (i64, i64) = conn.query_row(
+                "WITH v AS (SELECT COALESCE(p.customer_id, o.customer_id) AS c, \
+                 SUM(COALESCE(p.amount,0) - COALESCE(p.refunded,0)) AS total \
+                 FROM payments p LEFT JOIN orders o ON o.id = p.order_id \
+                 WHERE p.status = 'COMPLETED' AND c IS NOT NULL GROUP BY c) \
+                 SELECT COUNT(*), COALESCE(SUM(total > ?1), 0) FROM v \
+                 WHERE c IN (SELECT id FROM customers)",
+                params![f.lifetime_value],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            f.spend_rank = Some(SpendRank {
+                above: above as usize,
+                of: of as usize,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Adds what accepted spreadsheet matches contributed (`customer_enrichments`, migration 0008).

@@ -11,10 +11,12 @@ use fastembed::{
 use std::path::{Path, PathBuf};
 
 /// Identifies the vectors of `model.onnx` (int8 weights, fp32 arithmetic); stored with every
-/// vector so a model change re-embeds everything.
+/// vector so a model change re-embeds everything. Used only when the dynamically quantized
+/// file is absent (`scripts/provision-model.sh --weight-only`).
 pub const MODEL_ID: &str = "all-MiniLM-L6-v2-int8";
 /// Identifies the vectors of `model_int8_dynamic.onnx` (dynamically quantized: int8
-/// arithmetic, about twice as fast), made by `scripts/provision-model.sh --int8-dynamic`.
+/// arithmetic, about twice as fast with the same retrieval quality on `examples/search_eval`),
+/// which `scripts/provision-model.sh` makes by default and the app bundles.
 pub const MODEL_ID_DYNAMIC: &str = "all-MiniLM-L6-v2-int8-dynamic";
 /// Vector length of [`MODEL_ID`].
 pub const DIMENSIONS: usize = 384;
@@ -88,6 +90,8 @@ impl Default for EmbedderOptions {
 pub struct Embedder {
     model: TextEmbedding,
     model_id: &'static str,
+    /// Run one text per model call (see [`Embedder::embed`]).
+    one_text_per_run: bool,
 }
 
 impl std::fmt::Debug for Embedder {
@@ -132,6 +136,7 @@ impl Embedder {
         Ok(Embedder {
             model,
             model_id: paths.model_id(),
+            one_text_per_run: paths.model_file == DYNAMIC_FILE,
         })
     }
 
@@ -141,12 +146,35 @@ impl Embedder {
     }
 
     /// Embeds `texts` in batches of `batch` and returns unit-length vectors.
+    ///
+    /// The dynamically quantized model runs one text at a time whatever `batch` says: it
+    /// quantizes activations with a scale computed over the whole batch, so in a batch a
+    /// text's vector would depend on the texts next to it (and on their padding), and the same
+    /// document would not get the same vector twice. Alone, a text's vector depends on its
+    /// text only, which re-embedding by content hash relies on; with no padding at all it
+    /// costs little (about 10% more than batches of 4 on `salon`).
     pub fn embed(&mut self, texts: &[&str], batch: usize) -> Result<Vec<Vec<f32>>> {
+        let batch = if self.one_text_per_run {
+            1
+        } else {
+            batch.max(1)
+        };
         let vectors = self
             .model
-            .embed(texts, Some(batch.max(1)))
+            .embed(texts, Some(batch))
             .map_err(|e| SearchError::Embed(e.to_string()))?;
         Ok(vectors.into_iter().map(normalized).collect())
+    }
+
+    /// How many tokens the model sees for `text` (with its two special tokens; at most
+    /// [`MAX_TOKENS`], where the tokenizer cuts): a document's embedding cost grows with it.
+    pub fn token_count(&self, text: &str) -> Result<usize> {
+        let encoding = self
+            .model
+            .tokenizer
+            .encode(text, true)
+            .map_err(|e| SearchError::Embed(e.to_string()))?;
+        Ok(encoding.len())
     }
 
     /// Embeds one query.

@@ -74,7 +74,7 @@ pub struct SearchResults {
 
 /// The semantic list's weight in the fusion (the keyword list's is 1). The cosine ranking of
 /// whole-customer documents is much less precise than BM25 on the salon evaluation
-/// (`examples/search_eval.rs`: recall@10 0.43 against 0.86), and at equal weight it displaced
+/// (`examples/search_eval/`: recall@10 0.43 against 0.86), and at equal weight it displaced
 /// right keyword hits (hybrid 0.69). At 0.1 a semantic-only hit never displaces one of the 50
 /// keyword hits read, but it fills the list when keywords find little (paraphrases such as
 /// "getting married soon" for a note saying "wedding") and lifts customers both lists hold

@@ -148,6 +148,31 @@ fn re_embedding_after_a_change_embeds_only_the_changed_document() {
 }
 
 #[test]
+fn a_texts_vector_does_not_depend_on_the_texts_embedded_with_it() {
+    // Regression: the dynamically quantized model scales activations over a whole batch, so
+    // batched with others a text got another vector than alone (cosine ~0.99), and a document
+    // re-embedded after an undone change no longer matched its first vector.
+    let Some(dir) = model_dir() else { return };
+    let mut e = load_embedder(Some(&dir)).unwrap();
+    let text = "Regular client. Services: Balayage. Add-ons: Olaplex Treatment.";
+    let alone = e.embed(&[text], 8).unwrap().remove(0);
+    let batched = e
+        .embed(
+            &[
+                text,
+                "Lapsed regular: stopped coming and is overdue for a visit. Services: Men's \
+                 Haircut, Kids' Haircut, Blow Dry. Note: Brings her daughter for kids' cuts.",
+                "New client.",
+            ],
+            8,
+        )
+        .unwrap()
+        .remove(0);
+    let cosine = model::cosine(&alone, &batched);
+    assert!(cosine > 0.9999, "{} at cosine {cosine}", e.model_id());
+}
+
+#[test]
 fn cancelling_stops_between_batches_and_keeps_finished_chunks() {
     let Some(dir) = model_dir() else { return };
     let mut e = load_embedder(Some(&dir)).unwrap();

@@ -181,7 +181,8 @@ fn a_sheet_note_is_embedded_with_the_real_model_and_undo_re_embeds_the_original(
     assert_eq!(stats.changed, 1);
     assert_eq!(embed(&mut salon, &mut e), 1);
     let restored = vector(salon.store.conn(), "C_DINA");
-    assert!(model::cosine(&original, &restored) > 0.9999);
+    let cosine = model::cosine(&original, &restored);
+    assert!(cosine > 0.9999, "restored vector at cosine {cosine}");
     let (_, sim_after) = semantic_similarity(salon.store.conn(), &mut e, query, "C_DINA");
     assert!((sim_after - sim_before).abs() < 1e-3);
 }

@@ -87,3 +87,29 @@ fn keyword_search_over_the_simulated_shop_returns_documents_that_mention_the_wor
         assert!(text.to_lowercase().contains(&first_word), "{text}");
     }
 }
+
+#[test]
+fn a_document_built_for_one_customer_equals_the_one_from_the_full_build() {
+    let mut store = Store::open_in_memory().unwrap();
+    sim::fill(&mut store, Profile::Small, 11, now());
+    let all = keeper_search::facts::load(store.conn(), None).unwrap();
+    let mut ranked = 0;
+    let mut missed = 0;
+    for (id, full) in all.iter().take(40) {
+        let alone = keeper_search::facts::load(store.conn(), Some(id))
+            .unwrap()
+            .remove(id)
+            .unwrap();
+        // The shop-relative spend tier and the missed bookings come out the same either way,
+        // so a per-customer refresh never flips a document the full refresh built.
+        assert_eq!(&alone, full, "facts of {id}");
+        assert_eq!(
+            keeper_search::document::build(&alone, now()),
+            keeper_search::document::build(full, now())
+        );
+        ranked += usize::from(full.spend_rank.is_some());
+        missed += usize::from(full.no_shows + full.cancellations > 0);
+    }
+    assert!(ranked > 20, "{ranked} of 40 customers have a spend rank");
+    assert!(missed > 0, "no customer among 40 missed a booking");
+}

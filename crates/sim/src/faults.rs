@@ -6,9 +6,15 @@
 //!
 //! Spec string (comma-separated, all optional):
 //! `latency=MS, rate=RPS, 5xx=P, html=P, burst=EVERY:LEN, fail_next=N, drop=P,
-//! timeout=P, timeout_ms=MS, outage=FROM/TO` (RFC 3339 instants) or `outage=on`.
+//! timeout=P, timeout_ms=MS, outage=FROM/TO` (RFC 3339 instants) or `outage=on`, and
+//! `path=[METHOD:]PREFIX[$]:STATUS[:N]` (repeatable) for a fault scoped to one path or
+//! endpoint family (see [`crate::path_faults`]).
+//!
+//! Order of evaluation: a global outage, then path faults (the first in scope and not spent
+//! answers; it takes no rate-limit token), then the rate limit, then random faults.
 
 use crate::error::SimError;
+use crate::path_faults::PathFault;
 use crate::time::Ts;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -43,6 +49,8 @@ pub struct Faults {
     pub outage_to: Option<String>,
     /// Requests fail with 503 until turned off.
     pub outage: bool,
+    /// Faults scoped to a path or endpoint family.
+    pub paths: Vec<PathFault>,
 }
 
 impl Faults {
@@ -88,10 +96,16 @@ impl Faults {
                     f.outage_from = Some(a.to_string());
                     f.outage_to = Some(b.to_string());
                 }
+                "path" => f.paths.push(PathFault::parse(v)?),
                 other => return Err(SimError::BadFaults(format!("unknown key `{other}`"))),
             }
         }
         Ok(f)
+    }
+
+    /// Checks the settings serde cannot (path prefixes, clock windows).
+    pub fn validate(&self) -> Result<(), SimError> {
+        self.paths.iter().try_for_each(PathFault::validate)
     }
 }
 
@@ -100,10 +114,18 @@ impl Faults {
 pub enum Decision {
     Serve,
     RateLimited,
-    ServerError { status: u16, html: bool },
+    ServerError {
+        status: u16,
+        html: bool,
+    },
     Outage,
     Drop,
     Hang(u64),
+    /// A path fault answers: 429 (`RATE_LIMITED`, with `Retry-After` when set) or a 5xx.
+    PathFault {
+        status: u16,
+        retry_after_s: Option<u64>,
+    },
 }
 
 struct Bucket {
@@ -136,8 +158,21 @@ impl FaultState {
         self.count = 0;
     }
 
-    /// Decides the fate of a request made with `token` at simulator time `now`.
-    pub fn decide(&mut self, token: Option<&str>, now: Ts, wall: Instant) -> Decision {
+    /// Replaces only the path faults (other settings, buckets and counters stay).
+    pub fn set_paths(&mut self, paths: Vec<PathFault>) {
+        self.faults.paths = paths;
+    }
+
+    /// Decides the fate of a request `method path` made with `token` at simulator time
+    /// `now`.
+    pub fn decide(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        now: Ts,
+        wall: Instant,
+    ) -> Decision {
         self.count += 1;
         let f = &mut self.faults;
         let in_window = match (
@@ -149,6 +184,17 @@ impl FaultState {
         };
         if f.outage || in_window {
             return Decision::Outage;
+        }
+        if let Some((status, retry_after_s)) = f
+            .paths
+            .iter_mut()
+            .filter(|p| p.matches(method, path, now))
+            .find_map(|p| p.take().then(|| (p.status.code(), p.retry_after_s)))
+        {
+            return Decision::PathFault {
+                status,
+                retry_after_s,
+            };
         }
         if let (Some(rps), Some(tok)) = (f.rate_limit_rps, token) {
             let cap = rps.max(1.0);
@@ -196,6 +242,7 @@ impl FaultState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::path_faults::FaultStatus;
 
     #[test]
     fn parses_every_spec_key() {
@@ -205,6 +252,80 @@ mod tests {
         assert_eq!((f.burst_every, f.burst_len, f.fail_next), (Some(10), 2, 3));
         assert!(f.outage_from.is_some());
         assert_eq!(Faults::parse("bogus=1").unwrap_err().code(), "bad_faults");
+        let f = Faults::parse("path=/v2/loyalty:503, path=GET:/v2/bookings$:429:2").unwrap();
+        assert_eq!(f.paths.len(), 2);
+        assert_eq!(f.paths[1].remaining, Some(2));
+    }
+
+    #[test]
+    fn a_path_fault_fails_only_its_scope_and_spares_other_paths() {
+        let f = Faults::parse("path=/v2/loyalty:503").unwrap();
+        let mut s = FaultState::new(f, 1);
+        let t0 = Instant::now();
+        let loyalty = s.decide("POST", "/v2/loyalty/events/search", None, Ts(0), t0);
+        assert_eq!(
+            loyalty,
+            Decision::PathFault {
+                status: 503,
+                retry_after_s: None
+            }
+        );
+        let customers = s.decide("POST", "/v2/customers/search", None, Ts(0), t0);
+        assert_eq!(customers, Decision::Serve);
+        assert_eq!(s.faults.paths[0].hits, 1);
+    }
+
+    #[test]
+    fn a_counted_path_fault_stops_after_n_and_the_next_in_scope_answers() {
+        let mut first = PathFault::new("/v2/bookings", FaultStatus::TooManyRequests).times(1);
+        first.retry_after_s = Some(3);
+        let f = Faults {
+            paths: vec![
+                first,
+                PathFault::new("/v2/bookings", FaultStatus::Internal).times(1),
+            ],
+            ..Faults::default()
+        };
+        let mut s = FaultState::new(f, 1);
+        let t0 = Instant::now();
+        let mut next = || s.decide("GET", "/v2/bookings", None, Ts(0), t0);
+        assert_eq!(
+            next(),
+            Decision::PathFault {
+                status: 429,
+                retry_after_s: Some(3)
+            }
+        );
+        assert_eq!(
+            next(),
+            Decision::PathFault {
+                status: 500,
+                retry_after_s: None
+            }
+        );
+        assert_eq!(next(), Decision::Serve);
+    }
+
+    #[test]
+    fn a_path_fault_takes_no_rate_limit_token() {
+        let f = Faults {
+            rate_limit_rps: Some(1.0),
+            paths: vec![PathFault::new("/v2/catalog", FaultStatus::Unavailable).times(3)],
+            ..Faults::default()
+        };
+        let mut s = FaultState::new(f, 1);
+        let t0 = Instant::now();
+        for _ in 0..3 {
+            let d = s.decide("POST", "/v2/catalog/search", Some("a"), Ts(0), t0);
+            assert!(
+                matches!(d, Decision::PathFault { status: 503, .. }),
+                "{d:?}"
+            );
+        }
+        assert_eq!(
+            s.decide("GET", "/v2/locations", Some("a"), Ts(0), t0),
+            Decision::Serve
+        );
     }
 
     #[test]
@@ -218,12 +339,27 @@ mod tests {
         );
         let t0 = Instant::now();
         let now = Ts(0);
-        assert_eq!(s.decide(Some("a"), now, t0), Decision::Serve);
-        assert_eq!(s.decide(Some("a"), now, t0), Decision::Serve);
-        assert_eq!(s.decide(Some("a"), now, t0), Decision::RateLimited);
-        assert_eq!(s.decide(Some("b"), now, t0), Decision::Serve);
+        assert_eq!(
+            s.decide("GET", "/v2/locations", Some("a"), now, t0),
+            Decision::Serve
+        );
+        assert_eq!(
+            s.decide("GET", "/v2/locations", Some("a"), now, t0),
+            Decision::Serve
+        );
+        assert_eq!(
+            s.decide("GET", "/v2/locations", Some("a"), now, t0),
+            Decision::RateLimited
+        );
+        assert_eq!(
+            s.decide("GET", "/v2/locations", Some("b"), now, t0),
+            Decision::Serve
+        );
         let later = t0 + std::time::Duration::from_millis(600);
-        assert_eq!(s.decide(Some("a"), now, later), Decision::Serve);
+        assert_eq!(
+            s.decide("GET", "/v2/locations", Some("a"), now, later),
+            Decision::Serve
+        );
     }
 
     #[test]
@@ -238,7 +374,7 @@ mod tests {
         );
         let t0 = Instant::now();
         let fates: Vec<bool> = (0..10)
-            .map(|_| s.decide(None, Ts(0), t0) == Decision::Serve)
+            .map(|_| s.decide("GET", "/v2/locations", None, Ts(0), t0) == Decision::Serve)
             .collect();
         assert_eq!(
             fates,
@@ -254,11 +390,23 @@ mod tests {
         let mut s = FaultState::new(f, 1);
         let t0 = Instant::now();
         assert_eq!(
-            s.decide(None, Ts::parse("2025-01-01T12:00:00Z").unwrap(), t0),
+            s.decide(
+                "GET",
+                "/v2/locations",
+                None,
+                Ts::parse("2025-01-01T12:00:00Z").unwrap(),
+                t0
+            ),
             Decision::Outage
         );
         assert_eq!(
-            s.decide(None, Ts::parse("2025-01-02T00:00:00Z").unwrap(), t0),
+            s.decide(
+                "GET",
+                "/v2/locations",
+                None,
+                Ts::parse("2025-01-02T00:00:00Z").unwrap(),
+                t0
+            ),
             Decision::Serve
         );
     }

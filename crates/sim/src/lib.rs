@@ -5,7 +5,7 @@
 //!   → orders → payments → refunds, loyalty, catalog edits and deletions, late offline
 //!   orders) and its [`Truth`].
 //! * [`server`] serves it with Square's envelopes, cursors, limits and errors, OAuth
-//!   (PKCE), and injectable faults; [`Simulator`] runs it in-process for tests.
+//!   (PKCE), and injectable faults (global, or scoped to a path: [`path_faults`]); [`Simulator`] runs it in-process for tests.
 
 pub mod auth;
 pub mod changes;
@@ -15,6 +15,7 @@ pub mod faults;
 pub mod generate;
 pub mod model;
 pub mod pagination;
+pub mod path_faults;
 pub mod server;
 pub mod store;
 pub mod time;

@@ -1,10 +1,12 @@
 //! Injected faults seen from a client: 429 RATE_LIMITED bodies, 5xx with JSON or HTML,
-//! outages, dropped connections, and changing faults at run time over the admin API.
+//! outages, dropped connections, faults scoped to one path, and changing faults at run time
+//! over the admin API.
 
 mod common;
 
-use common::{client, code, get};
+use common::{client, code, get, post};
 use keeper_sim::faults::Faults;
+use keeper_sim::path_faults::{FaultStatus, PathFault};
 use serde_json::{Value, json};
 
 #[tokio::test]
@@ -100,5 +102,89 @@ async fn outage_dropped_connections_and_admin_endpoint() {
         .await
         .unwrap();
     assert_eq!(r.status().as_u16(), 400, "unknown fault keys are refused");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_path_fault_fails_one_endpoint_family_and_leaves_the_others_served() {
+    let sim = common::start_small().await;
+    sim.set_path_faults(vec![PathFault::new(
+        "/v2/loyalty",
+        FaultStatus::Unavailable,
+    )]);
+    let (s, b) = post(&sim, "/v2/loyalty/events/search", &json!({})).await;
+    assert_eq!((s, code(&b)), (503, "SERVICE_UNAVAILABLE"));
+    let (s, _) = post(&sim, "/v2/loyalty/accounts/search", &json!({})).await;
+    assert_eq!(s, 503);
+    let (s, _) = get(&sim, "/v2/locations").await;
+    assert_eq!(s, 200, "other families are served");
+    let (s, _) = post(&sim, "/v2/customers/search", &json!({})).await;
+    assert_eq!(s, 200);
+    assert_eq!(sim.faults().paths[0].hits, 2);
+    sim.set_path_faults(Vec::new());
+    let (s, _) = post(&sim, "/v2/loyalty/events/search", &json!({})).await;
+    assert_eq!(s, 200, "removed: served again");
+    sim.shutdown().await;
+}
+
+#[tokio::test]
+async fn path_faults_set_over_the_admin_api_count_down_and_send_retry_after() {
+    let sim = common::start_small().await;
+    let c = client();
+    let admin = format!("{}/_sim/faults", sim.base_url());
+    let r = c
+        .post(&admin)
+        .json(&json!({"latency_ms": 0, "paths": [
+            {"path": "/v2/bookings", "exact": true, "method": "GET", "status": 429,
+             "remaining": 2, "retry_after_s": 7}
+        ]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let list = || {
+        c.get(format!("{}/v2/bookings", sim.base_url()))
+            .bearer_auth(sim.access_token())
+            .send()
+    };
+    for _ in 0..2 {
+        let r = list().await.unwrap();
+        assert_eq!(r.status().as_u16(), 429);
+        assert_eq!(r.headers()["retry-after"], "7");
+        let b: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(code(&b), "RATE_LIMITED");
+    }
+    assert_eq!(
+        list().await.unwrap().status().as_u16(),
+        200,
+        "spent after two"
+    );
+    let got: serde_json::Value = c.get(&admin).send().await.unwrap().json().await.unwrap();
+    assert_eq!(got["paths"][0]["hits"], 2);
+    assert_eq!(got["paths"][0]["remaining"], 0);
+
+    // Only the path faults are replaced; a bad status or prefix is refused.
+    sim.set_faults(Faults {
+        latency_ms: 1,
+        ..Faults::default()
+    });
+    let paths = format!("{admin}/paths");
+    let r = c
+        .post(&paths)
+        .json(&json!([{"path": "/v2/team-members", "status": 500}]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let (s, b) = post(&sim, "/v2/team-members/search", &json!({})).await;
+    assert_eq!((s, code(&b)), (500, "INTERNAL_SERVER_ERROR"));
+    assert_eq!(sim.faults().latency_ms, 1, "global settings kept");
+    for bad in [
+        json!([{"path": "/v2/team-members", "status": 404}]),
+        json!([{"path": "v2/team-members", "status": 503}]),
+    ] {
+        let r = c.post(&paths).json(&bad).send().await.unwrap();
+        assert_eq!(r.status().as_u16(), 400, "{bad}");
+    }
     sim.shutdown().await;
 }

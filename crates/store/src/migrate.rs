@@ -73,6 +73,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "enrichment_search",
         sql: include_str!("migrations/0012_enrichment_search.sql"),
     },
+    Migration {
+        version: 13,
+        name: "ui_latency",
+        sql: include_str!("migrations/0013_ui_latency.sql"),
+    },
+    Migration {
+        version: 14,
+        name: "import_throughput",
+        sql: include_str!("migrations/0014_import_throughput.sql"),
+    },
 ];
 
 /// The schema version a fully migrated database has.

@@ -2,7 +2,7 @@
  * Tests of the Reviews screen against the fake backend: stars, sentiment, mentions, the
  * urgent badge with its reason, errors with their code, and review text rendered as text.
  */
-import { render, screen, within } from '@testing-library/svelte';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { BackendError, type ReviewEntry } from '../lib/backend';
 import { FakeBackend } from '../lib/backend/fake';
@@ -51,6 +51,68 @@ describe('reviews', () => {
     render(Reviews, { backend: new FakeBackend({ reviews: [] }) });
 
     expect(await screen.findByText(/No reviews yet/)).toBeTruthy();
+  });
+
+  it('fetches reviews on the button, then reads the list again and shows the summary', async () => {
+    const backend = new FakeBackend();
+    render(Reviews, { backend });
+    await screen.findAllByTestId('review');
+    expect(backend.calls.reviews).toBe(1);
+
+    const button = screen.getByRole<HTMLButtonElement>('button', { name: 'Fetch reviews' });
+    await fireEvent.click(button);
+
+    expect(backend.calls.fetchReviews).toBe(1);
+    expect((await screen.findByTestId('fetch-status')).textContent).toContain('Fetching reviews…');
+    expect(button.disabled).toBe(true);
+
+    const running = await backend.jobStatus();
+    backend.emitJobProgress({
+      ...running,
+      state: 'finished',
+      finished_at: '2026-11-29T09:00:05Z',
+      summary: ['Reviews: 2 new, 1 updated', 'Analysis done'],
+    });
+
+    await waitFor(() => {
+      expect(backend.calls.reviews).toBe(2);
+    });
+    expect(screen.getByTestId('fetch-status').textContent).toBe('Reviews: 2 new, 1 updated');
+    expect(button.disabled).toBe(false);
+  });
+
+  it('shows why reviews cannot be fetched when no source is set up', async () => {
+    const backend = new FakeBackend();
+    render(Reviews, { backend });
+    await screen.findAllByTestId('review');
+    backend.setFailure(new BackendError('no_review_source', 'No review source is set up.'));
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Fetch reviews' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Could not fetch reviews: No review source is set up.');
+    expect(within(alert).getByText('no_review_source').tagName).toBe('CODE');
+    expect(screen.getAllByTestId('review')).toHaveLength(3);
+  });
+
+  it('reports a fetch job that failed with its code', async () => {
+    const backend = new FakeBackend();
+    render(Reviews, { backend });
+    await screen.findAllByTestId('review');
+    await fireEvent.click(screen.getByRole('button', { name: 'Fetch reviews' }));
+    await screen.findByTestId('fetch-status');
+
+    backend.emitJobProgress({
+      ...(await backend.jobStatus()),
+      state: 'failed',
+      error_code: 'yelp_unauthorized',
+      error: 'Yelp refused the API key.',
+    });
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Could not fetch reviews: Yelp refused the API key.');
+    expect(within(alert).getByText('yelp_unauthorized').tagName).toBe('CODE');
+    expect(backend.calls.reviews).toBe(1);
   });
 
   it('shows the error and its code when reviews cannot be read', async () => {

@@ -3,7 +3,9 @@
 //! * `GET /_sim/info` → `{base facts: client_id, client_secret, merchant_id, now, access_token}`
 //! * `GET /_sim/truth` → the ground truth (see [`crate::truth::Truth`])
 //! * `GET /_sim/faults`, `POST /_sim/faults` (body: [`crate::faults::Faults`] as JSON,
-//!   replacing the current settings)
+//!   replacing the current settings; its `paths` are faults scoped to a path)
+//! * `POST /_sim/faults/paths` (body: a JSON array of [`crate::path_faults::PathFault`])
+//!   → replaces only the path faults, leaving the global settings and rate buckets alone
 //! * `POST /_sim/advance` `{"hours": H}` or `{"to": RFC3339}` → moves the clock and applies
 //!   the changes of that period (see [`crate::changes`]); returns what changed
 //! * `POST /_sim/tokens` `{"scopes": [...], "ttl_hours": H}` → `{"access_token"}`
@@ -13,6 +15,7 @@ use super::{AppState, json, parse_body};
 use crate::changes::{self, AdvanceReport};
 use crate::errors::{ApiError, ApiResult};
 use crate::faults::Faults;
+use crate::path_faults::PathFault;
 use crate::time::{HOUR, Ts};
 use axum::Router;
 use axum::body::Bytes;
@@ -27,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/_sim/info", get(info))
         .route("/_sim/truth", get(truth))
         .route("/_sim/faults", get(get_faults).post(set_faults))
+        .route("/_sim/faults/paths", post(set_path_faults))
         .route("/_sim/advance", post(advance))
         .route("/_sim/tokens", post(tokens))
         .route("/_sim/oauth", post(oauth))
@@ -53,13 +57,34 @@ async fn get_faults(State(st): State<AppState>) -> Response {
     json(&f.faults)
 }
 
+fn invalid_faults(e: crate::SimError) -> ApiError {
+    ApiError::invalid("BAD_REQUEST", e.to_string())
+}
+
 async fn set_faults(State(st): State<AppState>, body: Bytes) -> ApiResult<Response> {
     let (f, _): (Faults, _) = parse_body(&body)?;
+    f.validate().map_err(invalid_faults)?;
     st.faults
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .set(f.clone());
     Ok(json(&f))
+}
+
+async fn set_path_faults(State(st): State<AppState>, body: Bytes) -> ApiResult<Response> {
+    let paths: Vec<PathFault> = if body.iter().all(u8::is_ascii_whitespace) {
+        Vec::new()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::invalid("BAD_REQUEST", format!("Invalid path faults: {e}")))?
+    };
+    paths
+        .iter()
+        .try_for_each(PathFault::validate)
+        .map_err(invalid_faults)?;
+    let mut f = st.faults.lock().unwrap_or_else(|e| e.into_inner());
+    f.set_paths(paths);
+    Ok(json(&f.faults))
 }
 
 #[derive(Deserialize, Default)]

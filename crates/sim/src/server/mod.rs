@@ -18,6 +18,7 @@ use crate::error::{Result, SimError};
 use crate::errors::{ApiError, ApiResult};
 use crate::faults::{Decision, FaultState, Faults};
 use crate::generate::{self, Profile};
+use crate::path_faults::PathFault;
 use crate::store::Dataset;
 use crate::time::Ts;
 use crate::truth::Truth;
@@ -175,7 +176,9 @@ async fn envelope(State(st): State<AppState>, req: Request, next: Next) -> Respo
         .map(str::to_string);
     let (decision, latency) = {
         let mut f = st.faults.lock().unwrap_or_else(|e| e.into_inner());
-        let d = f.decide(token.as_deref(), st.now(), Instant::now());
+        let method = req.method().as_str();
+        let path = req.uri().path();
+        let d = f.decide(method, path, token.as_deref(), st.now(), Instant::now());
         (d, f.faults.latency_ms)
     };
     if latency > 0 {
@@ -191,23 +194,19 @@ async fn envelope(State(st): State<AppState>, req: Request, next: Next) -> Respo
         Decision::Outage => {
             ApiError::server(StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE").into_response()
         }
-        Decision::ServerError { status, html } => {
-            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-            if html {
-                let mut r = (status, HTML_5XX).into_response();
-                r.headers_mut()
-                    .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
-                r
-            } else {
-                let code = match status.as_u16() {
-                    500 => "INTERNAL_SERVER_ERROR",
-                    502 => "BAD_GATEWAY",
-                    504 => "GATEWAY_TIMEOUT",
-                    _ => "SERVICE_UNAVAILABLE",
-                };
-                ApiError::server(status, code).into_response()
+        Decision::PathFault {
+            status: 429,
+            retry_after_s,
+        } => {
+            let mut r = ApiError::rate_limited().into_response();
+            if let Some(v) = retry_after_s.and_then(|s| HeaderValue::from_str(&s.to_string()).ok())
+            {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
             }
+            r
         }
+        Decision::PathFault { status, .. } => server_error(status, false),
+        Decision::ServerError { status, html } => server_error(status, html),
         Decision::Drop => {
             let stream = futures_util::stream::once(async {
                 Err::<Bytes, std::io::Error>(std::io::Error::other(
@@ -226,6 +225,25 @@ async fn envelope(State(st): State<AppState>, req: Request, next: Next) -> Respo
         resp.headers_mut().insert("square-version", v);
     }
     resp
+}
+
+/// A 5xx answer: Square's JSON error envelope, or an nginx-style HTML page.
+fn server_error(status: u16, html: bool) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    if html {
+        let mut r = (status, HTML_5XX).into_response();
+        r.headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+        r
+    } else {
+        let code = match status.as_u16() {
+            500 => "INTERNAL_SERVER_ERROR",
+            502 => "BAD_GATEWAY",
+            504 => "GATEWAY_TIMEOUT",
+            _ => "SERVICE_UNAVAILABLE",
+        };
+        ApiError::server(status, code).into_response()
+    }
 }
 
 /// A 200 JSON response.
@@ -447,6 +465,25 @@ impl SimHandle {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .set(faults);
+    }
+
+    /// Replaces only the faults scoped to paths (the global settings stay).
+    pub fn set_path_faults(&self, paths: Vec<PathFault>) {
+        self.state
+            .faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .set_paths(paths);
+    }
+
+    /// The current fault settings, with the path faults' hit counts.
+    pub fn faults(&self) -> Faults {
+        self.state
+            .faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .faults
+            .clone()
     }
 
     /// Makes the seller deny (or allow) the next authorizations.

@@ -119,6 +119,16 @@ pub(crate) struct Inner {
 pub struct SquareClient {
     pub(crate) inner: Arc<Inner>,
     pub(crate) priority: Priority,
+    /// Per endpoint family (indexed as [`EndpointFamily::ALL`]), a priority that replaces
+    /// `priority` for that family's requests.
+    pub(crate) family_priority: [Option<Priority>; EndpointFamily::ALL.len()],
+}
+
+fn family_index(family: EndpointFamily) -> usize {
+    EndpointFamily::ALL
+        .iter()
+        .position(|f| *f == family)
+        .unwrap_or_default()
 }
 
 impl std::fmt::Debug for SquareClient {
@@ -160,20 +170,37 @@ impl SquareClient {
         Ok(SquareClient {
             inner: Arc::new(inner),
             priority: config.priority,
+            family_priority: Default::default(),
         })
     }
 
-    /// A handle whose requests carry `priority` (same governors, tokens and clock).
+    /// A handle whose requests carry `priority` (same governors, tokens and clock; the
+    /// per-family priorities set with [`Self::with_family_priority`] stay).
     pub fn with_priority(&self, priority: Priority) -> SquareClient {
         SquareClient {
             inner: Arc::clone(&self.inner),
             priority,
+            family_priority: self.family_priority,
         }
+    }
+
+    /// A handle whose requests to `family` carry `priority` (its other requests keep this
+    /// handle's). The sync sends the loyalty family, read only by low-priority work, as low:
+    /// a failure there is left to the next run at once instead of backing off in this one.
+    pub fn with_family_priority(&self, family: EndpointFamily, priority: Priority) -> SquareClient {
+        let mut handle = self.clone();
+        handle.family_priority[family_index(family)] = Some(priority);
+        handle
     }
 
     /// The priority of this handle's requests.
     pub fn priority(&self) -> Priority {
         self.priority
+    }
+
+    /// The priority of this handle's requests to `family`.
+    pub fn priority_for(&self, family: EndpointFamily) -> Priority {
+        self.family_priority[family_index(family)].unwrap_or(self.priority)
     }
 
     /// The base URL requests go to.
@@ -231,5 +258,37 @@ impl SquareClient {
             .governors
             .lock()
             .unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client() -> SquareClient {
+        SquareClient::new(
+            ClientConfig::new(Environment::Custom("http://127.0.0.1:9".into()), 1),
+            Arc::new(StaticToken::new("t")),
+            Arc::new(ManualClock::new(Duration::ZERO)),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_family_priority_replaces_the_handle_priority_for_that_family_only() {
+        let c = client().with_family_priority(EndpointFamily::Loyalty, Priority::Low);
+        assert_eq!(c.priority_for(EndpointFamily::Loyalty), Priority::Low);
+        assert_eq!(c.priority_for(EndpointFamily::Customers), Priority::Normal);
+        let high = c.with_priority(Priority::High);
+        assert_eq!(high.priority_for(EndpointFamily::Customers), Priority::High);
+        assert_eq!(
+            high.priority_for(EndpointFamily::Loyalty),
+            Priority::Low,
+            "kept by with_priority"
+        );
+        assert_eq!(
+            client().priority_for(EndpointFamily::Loyalty),
+            Priority::Normal
+        );
     }
 }

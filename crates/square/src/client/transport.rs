@@ -147,7 +147,8 @@ fn transport_error(e: &reqwest::Error) -> Error {
 }
 
 impl SquareClient {
-    /// Waits until the family's governor lets a request of this handle's priority go.
+    /// Waits until the family's governor lets a request of this handle's priority (for
+    /// `family`) go.
     pub(crate) async fn permit(&self, family: EndpointFamily) -> Result<Permit, ClientError> {
         let inner = &self.inner;
         loop {
@@ -155,7 +156,7 @@ impl SquareClient {
             // decision and the wait is not missed.
             let answered = inner.answered.notified();
             let now = inner.clock.now();
-            let decision = lock(&inner.governors).acquire(family, now, self.priority);
+            let decision = lock(&inner.governors).acquire(family, now, self.priority_for(family));
             match decision {
                 Decision::SendNow(permit) => return Ok(permit),
                 Decision::CircuitOpen { retry_at } => {
@@ -287,7 +288,13 @@ impl SquareClient {
                     });
                 }
                 let mut rng = lock(&inner.rng);
-                governor.plan_retry(now, self.priority, attempts, &outcome, &mut *rng)
+                governor.plan_retry(
+                    now,
+                    self.priority_for(spec.family),
+                    attempts,
+                    &outcome,
+                    &mut *rng,
+                )
             };
             match plan {
                 RetryPlan::RetryAt(at) => inner.clock.sleep_until(at).await,

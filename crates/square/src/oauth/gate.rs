@@ -57,6 +57,7 @@ impl ClientTokenGate {
         Some(SquareClient {
             inner,
             priority: Priority::Critical,
+            family_priority: Default::default(),
         })
     }
 }

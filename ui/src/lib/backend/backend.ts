@@ -52,6 +52,11 @@ export interface Backend {
   updateTask(action: TaskAction): Promise<TaskEntry>;
   businessSummary(): Promise<BusinessSummary>;
   reviews(): Promise<ReviewEntry[]>;
+  /**
+   * Reads new reviews now (the demo merchant's, or the Google and Yelp sources set up) as a
+   * background job; rejects with `no_review_source` when there is none.
+   */
+  fetchReviews(): Promise<JobStatus>;
 
   /** Shows the system file picker; null when the owner cancels. */
   pickSpreadsheet(): Promise<string | null>;

@@ -70,6 +70,16 @@ describe('FakeBackend events and match review', () => {
     await expect(backend.jobStatus()).resolves.toMatchObject({ state: 'failed' });
   });
 
+  it('starts a reviews fetch as a running sync job that says what it reads', async () => {
+    const backend = new FakeBackend();
+
+    const started = await backend.fetchReviews();
+
+    expect(started).toMatchObject({ kind: 'sync', state: 'running', stage: 'Reading your Google and Yelp reviews' });
+    expect(backend.calls.fetchReviews).toBe(1);
+    await expect(backend.jobStatus()).resolves.toMatchObject({ state: 'running' });
+  });
+
   it('keeps upload counts in step with decisions, bulk accepts and undo', async () => {
     const backend = new FakeBackend();
     const upload = await backend.uploadSpreadsheet('/tmp/clients.csv');

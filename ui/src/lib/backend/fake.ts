@@ -80,7 +80,7 @@ type Method = Exclude<keyof Backend, 'kind'>;
 
 const METHODS: readonly Method[] = [
   'dbInfo', 'jobStatus', 'onJobProgress', 'startDemo', 'connectSquare', 'syncNow', 'listCustomers',
-  'customerDetail', 'tasks', 'updateTask', 'businessSummary', 'reviews', 'pickSpreadsheet',
+  'customerDetail', 'tasks', 'updateTask', 'businessSummary', 'reviews', 'fetchReviews', 'pickSpreadsheet',
   'onFileDropped', 'uploadSpreadsheet', 'uploads', 'updateMapping', 'candidates',
   'decideCandidate', 'chooseAlternative', 'acceptAbove', 'undoUpload', 'undoCandidate', 'health',
 ];
@@ -188,13 +188,13 @@ export class FakeBackend implements Backend {
     return () => this.#jobListeners.delete(callback);
   }
 
-  #start(method: Method, kind: JobKind): Promise<JobStatus> {
+  #start(method: Method, kind: JobKind, stage?: string): Promise<JobStatus> {
     return this.#answer(method, [], () => {
       this.#job = {
         ...IDLE_JOB,
         kind,
         state: 'running',
-        stage: kind === 'sync' ? 'Syncing' : 'Importing',
+        stage: stage ?? (kind === 'sync' ? 'Syncing' : 'Importing'),
         started_at: `${SAMPLE_TODAY}T09:00:00Z`,
         streams: SAMPLE_STREAMS.map((stream) => ({
           stream, state: 'waiting', pages: 0, objects: 0, percent: null, eta_seconds: null, error: null,
@@ -240,6 +240,10 @@ export class FakeBackend implements Backend {
 
   syncNow(): Promise<JobStatus> {
     return this.#start('syncNow', 'sync');
+  }
+
+  fetchReviews(): Promise<JobStatus> {
+    return this.#start('fetchReviews', 'sync', 'Reading your Google and Yelp reviews');
   }
 
   #ordered(search: string | null, sort: CustomerQuery['sort'], descending: boolean): CustomerRow[] {

@@ -35,6 +35,7 @@ describe('TauriBackend', () => {
     ['updateTask', (b) => b.updateTask(action), 'update_task', { action }],
     ['businessSummary', (b) => b.businessSummary(), 'business_summary', undefined],
     ['reviews', (b) => b.reviews(), 'list_reviews', undefined],
+    ['fetchReviews', (b) => b.fetchReviews(), 'fetch_reviews', undefined],
     ['pickSpreadsheet', (b) => b.pickSpreadsheet(), 'pick_spreadsheet', undefined],
     ['uploadSpreadsheet', (b) => b.uploadSpreadsheet('/tmp/a.csv'), 'upload_spreadsheet', { path: '/tmp/a.csv' }],
     ['uploads', (b) => b.uploads(), 'list_uploads', undefined],

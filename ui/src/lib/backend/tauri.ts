@@ -106,6 +106,10 @@ export class TauriBackend implements Backend {
     return call<ReviewEntry[]>('list_reviews');
   }
 
+  fetchReviews(): Promise<JobStatus> {
+    return call<JobStatus>('fetch_reviews');
+  }
+
   pickSpreadsheet(): Promise<string | null> {
     return call<string | null>('pick_spreadsheet');
   }
