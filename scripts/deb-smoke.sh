@@ -8,10 +8,13 @@ source "$(dirname "$0")/lib.sh"
 profile="${1:-debug}"
 DEB="$(ls -t "$CARGO_TARGET_DIR/$profile/bundle/deb/"*.deb | head -n 1)"
 echo "deb-smoke: installing $DEB"
-dpkg-deb --contents "$DEB" | grep -E "model.onnx|libonnxruntime" >/dev/null || {
-  echo "deb-smoke: FAILED — the package does not carry the model and ONNX Runtime" >&2
-  exit 1
-}
+contents="$(dpkg-deb --contents "$DEB")"
+for wanted in 'model/model(_int8_dynamic)?\.onnx$' 'model/tokenizer\.json$' 'libonnxruntime'; do
+  grep -Eq "$wanted" <<<"$contents" || {
+    echo "deb-smoke: FAILED — the package does not carry $wanted (the model and ONNX Runtime)" >&2
+    exit 1
+  }
+done
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$DEB" >/dev/null
 trap 'as_root dpkg -r keeper >/dev/null 2>&1 || true' EXIT
 BIN="$(dpkg -L keeper | grep -E '^/usr/bin/' | head -n 1)"

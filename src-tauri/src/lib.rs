@@ -68,11 +68,13 @@ pub fn run() {
             let given = std::env::var_os("KEEPER_DB").map(PathBuf::from);
             // The packaged app carries the model and ONNX Runtime as resources; a development
             // build uses the provisioning cache (KEEPER_MODEL_DIR or its default).
-            let bundled = app
-                .path()
-                .resource_dir()
-                .ok()
-                .filter(|dir| dir.join("model").join("model.onnx").is_file());
+            let bundled = app.path().resource_dir().ok().filter(|dir| {
+                // The int8 model (what provisioning builds and the package carries), or
+                // model.onnx where only that was provisioned (`--weight-only`).
+                ["model_int8_dynamic.onnx", "model.onnx"]
+                    .iter()
+                    .any(|file| dir.join("model").join(file).is_file())
+            });
             let core = keeper_api::db::resolve_db_path(given.as_deref()).and_then(|db| {
                 let listener = handle.clone();
                 App::new(
