@@ -83,6 +83,26 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "import_throughput",
         sql: include_str!("migrations/0014_import_throughput.sql"),
     },
+    Migration {
+        version: 15,
+        name: "analysis_incremental_read",
+        sql: include_str!("migrations/0015_analysis_incremental_read.sql"),
+    },
+    Migration {
+        version: 16,
+        name: "normalize_speed",
+        sql: include_str!("migrations/0016_normalize_speed.sql"),
+    },
+    Migration {
+        version: 17,
+        name: "ui_jobs",
+        sql: include_str!("migrations/0017_ui_jobs.sql"),
+    },
+    Migration {
+        version: 18,
+        name: "search_query",
+        sql: include_str!("migrations/0018_search_query.sql"),
+    },
 ];
 
 /// The schema version a fully migrated database has.

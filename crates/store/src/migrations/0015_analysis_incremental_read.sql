@@ -1,0 +1,2 @@
+-- 0015: reserved for analysis reading only what changed (issue 7); nothing yet.
+SELECT 1;

@@ -1,0 +1,2 @@
+-- 0017: reserved for background jobs for the UI's slow commands (issue 10); nothing yet.
+SELECT 1;
