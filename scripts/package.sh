@@ -8,7 +8,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$KEEPER_ROOT"
-apt_ensure "${TAURI_BUILD_PKGS[@]}"
+apt_ensure "${TAURI_BUILD_PKGS[@]}" python3-venv
 npm_ensure
 MODEL_DIR="$(scripts/provision-model.sh --print-dir)"
 CONF="$(mktemp --suffix=.json)"

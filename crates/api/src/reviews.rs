@@ -46,14 +46,7 @@ pub struct ReviewsQuery {
 /// Stored reviews, newest first, with mentions and urgency.
 pub fn list_reviews(db_path: &Path, q: &ReviewsQuery) -> Result<Vec<ReviewRow>> {
     let store = Store::open(db_path)?;
-    Ok(db::list(
-        store.conn(),
-        &ListFilter {
-            urgent_only: q.urgent_only,
-            source: q.source.clone(),
-            limit: q.limit,
-        },
-    )?)
+    list_on(store.conn(), q)
 }
 
 /// Stored reviews on an open connection (the app's screens keep one).
@@ -64,6 +57,7 @@ pub fn list_on(conn: &rusqlite::Connection, q: &ReviewsQuery) -> Result<Vec<Revi
             urgent_only: q.urgent_only,
             source: q.source.clone(),
             limit: q.limit,
+            customer_id: None,
         },
     )?)
 }
@@ -74,70 +68,13 @@ pub fn reviews_of_customer(
     conn: &rusqlite::Connection,
     customer_id: &str,
 ) -> Result<Vec<ReviewRow>> {
-    let sql_err = |e: rusqlite::Error| ApiError::from(keeper_store::Error::from(e));
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT r.id, r.source, r.source_id, r.author_name, r.rating, r.text, r.created_at,
-                    r.updated_at, r.owner_reply, r.customer_id,
-                    TRIM(COALESCE(c.given_name,'') || ' ' || COALESCE(c.family_name,'')),
-                    r.sentiment, r.urgent, r.urgent_reason, r.excerpt, r.url
-               FROM reviews r LEFT JOIN customers c ON c.id = r.customer_id
-              WHERE r.customer_id = ?1
-              ORDER BY r.created_at DESC, r.id",
-        )
-        .map_err(sql_err)?;
-    let mut rows = stmt
-        .query_map([customer_id], |r| {
-            Ok(ReviewRow {
-                id: r.get(0)?,
-                source: r.get(1)?,
-                source_id: r.get(2)?,
-                author_name: r.get(3)?,
-                rating: r.get(4)?,
-                text: r.get(5)?,
-                created_at: r.get(6)?,
-                updated_at: r.get(7)?,
-                owner_reply: r.get(8)?,
-                customer_id: r.get(9)?,
-                customer_name: r.get::<_, Option<String>>(10)?.filter(|s| !s.is_empty()),
-                sentiment: r.get(11)?,
-                urgent: r.get::<_, i64>(12)? == 1,
-                urgent_reason: r.get(13)?,
-                excerpt: r.get::<_, i64>(14)? == 1,
-                url: r.get(15)?,
-                mentions: Vec::new(),
-            })
-        })
-        .map_err(sql_err)?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .map_err(sql_err)?;
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT m.kind, m.target_id,
-                    CASE m.kind WHEN 'team_member' THEN
-                        (SELECT TRIM(COALESCE(given_name,'') || ' ' || COALESCE(family_name,''))
-                           FROM team_members WHERE id = m.target_id)
-                    ELSE (SELECT name FROM catalog_items WHERE id = m.target_id) END,
-                    m.matched, m.sentiment
-               FROM review_mentions m WHERE m.review_id = ?1 ORDER BY m.kind DESC, m.target_id",
-        )
-        .map_err(sql_err)?;
-    for row in &mut rows {
-        row.mentions = stmt
-            .query_map([&row.id], |r| {
-                Ok(keeper_reviews::db::MentionRow {
-                    kind: r.get(0)?,
-                    target_id: r.get(1)?,
-                    target_name: r.get(2)?,
-                    matched: r.get(3)?,
-                    sentiment: r.get(4)?,
-                })
-            })
-            .map_err(sql_err)?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(sql_err)?;
-    }
-    Ok(rows)
+    Ok(db::list(
+        conn,
+        &ListFilter {
+            customer_id: Some(customer_id.to_owned()),
+            ..ListFilter::default()
+        },
+    )?)
 }
 
 /// Review sentiment per team member (for the staff metrics).

@@ -217,23 +217,36 @@ pub struct ListFilter {
     pub urgent_only: bool,
     pub source: Option<String>,
     pub limit: Option<usize>,
+    /// Only this customer's reviews (read through the `reviews_customer` index).
+    pub customer_id: Option<String>,
 }
 
 /// Reviews, newest first, with their mentions.
 pub fn list(conn: &Connection, filter: &ListFilter) -> Result<Vec<ReviewRow>> {
-    let mut st = conn.prepare(
+    // A plain `customer_id = ?4` (not `?4 IS NULL OR …`) so SQLite can use the index.
+    let customer = if filter.customer_id.is_some() {
+        "r.customer_id = ?4"
+    } else {
+        "?4 IS NULL"
+    };
+    let mut st = conn.prepare_cached(&format!(
         "SELECT r.id, r.source, r.source_id, r.author_name, r.rating, r.text, r.created_at, \
                 r.updated_at, r.owner_reply, r.customer_id, \
                 TRIM(COALESCE(c.given_name,'') || ' ' || COALESCE(c.family_name,'')), \
                 r.sentiment, r.urgent, r.urgent_reason, r.excerpt, r.url \
          FROM reviews r LEFT JOIN customers c ON c.id = r.customer_id \
-         WHERE (?1 = 0 OR r.urgent = 1) AND (?2 IS NULL OR r.source = ?2) \
-         ORDER BY r.created_at DESC, r.id LIMIT ?3",
-    )?;
+         WHERE (?1 = 0 OR r.urgent = 1) AND (?2 IS NULL OR r.source = ?2) AND {customer} \
+         ORDER BY r.created_at DESC, r.id LIMIT ?3"
+    ))?;
     let limit = filter.limit.map(|l| l as i64).unwrap_or(-1);
     let mut rows: Vec<ReviewRow> = st
         .query_map(
-            params![filter.urgent_only as i64, filter.source, limit],
+            params![
+                filter.urgent_only as i64,
+                filter.source,
+                limit,
+                filter.customer_id
+            ],
             |r| {
                 Ok(ReviewRow {
                     id: r.get(0)?,
@@ -257,7 +270,7 @@ pub fn list(conn: &Connection, filter: &ListFilter) -> Result<Vec<ReviewRow>> {
             },
         )?
         .collect::<rusqlite::Result<_>>()?;
-    let mut st = conn.prepare(
+    let mut st = conn.prepare_cached(
         "SELECT m.kind, m.target_id, \
                 CASE m.kind WHEN 'team_member' THEN \
                     (SELECT TRIM(COALESCE(given_name,'') || ' ' || COALESCE(family_name,'')) \
