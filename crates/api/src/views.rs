@@ -342,7 +342,8 @@ view! {
         pub field: String,
         pub upload: Option<String>,
         pub square: Option<String>,
-        /// agree, partial, disagree or missing.
+        /// The matcher's level for the field (exact, typo, different, missing, ...); for a
+        /// name or an address, the level of each part compared ("given exact, family typo").
         pub outcome: String,
         /// How much this field counted (log-likelihood weight).
         pub weight: f64,

@@ -56,7 +56,8 @@ describe('choosing a spreadsheet', () => {
     const rows = within(first).getAllByRole('row').slice(1).map((row) =>
       Array.from(row.querySelectorAll('th, td')).map((cell) => cell.textContent.trim()),
     );
-    expect(rows[1]).toEqual(['Email', expect.stringContaining('@example.com'), expect.stringContaining('@example.com'), 'agree', '+6.3']);
+    expect(rows[0]).toEqual(['Name', expect.any(String), expect.any(String), 'given exact, family exact', '+14.1']);
+    expect(rows[1]).toEqual(['Email', expect.stringContaining('@example.com'), expect.stringContaining('@example.com'), 'exact', '+6.3']);
     expect(rows[2]?.[3]).toBe('missing');
     expect(first.textContent).toContain('score 0.97');
   });
