@@ -16,7 +16,7 @@ mod sim;
 use chrono::{DateTime, Utc};
 use keeper_search::VectorCache;
 use keeper_search::index::{self, EmbedOptions};
-use keeper_search::search::{Rankings, SearchFilters, Semantic, search, search_cached};
+use keeper_search::search::{Query, Rankings, SearchFilters, Semantic, search, search_cached};
 use keeper_search::{Embedder, EmbedderOptions, ModelPaths};
 use keeper_sim::Profile;
 use keeper_store::Store;
@@ -268,10 +268,13 @@ fn main() {
         store.conn(),
         Semantic::On(&mut embedder),
         &mut cache,
-        QUERIES[0],
-        10,
-        &SearchFilters::default(),
-        Rankings::Hybrid,
+        Query {
+            text: QUERIES[0],
+            limit: 10,
+            filters: &SearchFilters::default(),
+            rankings: Rankings::Hybrid,
+            now: now,
+        },
     )
     .expect("search");
     let cold_ms = t.elapsed().as_secs_f64() * 1000.0;
@@ -293,10 +296,13 @@ fn main() {
                 store.conn(),
                 Semantic::On(&mut embedder),
                 &mut cache,
-                q,
-                10,
-                &SearchFilters::default(),
-                Rankings::Hybrid,
+                Query {
+                    text: q,
+                    limit: 10,
+                    filters: &SearchFilters::default(),
+                    rankings: Rankings::Hybrid,
+                    now: now,
+                },
             )
             .expect("search");
             times.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -319,10 +325,13 @@ fn main() {
     let sample = search(
         store.conn(),
         Semantic::On(&mut embedder),
-        QUERIES[0],
-        3,
-        &SearchFilters::default(),
-        Rankings::Hybrid,
+        Query {
+            text: QUERIES[0],
+            limit: 3,
+            filters: &SearchFilters::default(),
+            rankings: Rankings::Hybrid,
+            now: now,
+        },
     )
     .expect("search");
     for h in &sample.hits {

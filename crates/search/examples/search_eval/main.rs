@@ -12,7 +12,9 @@
 //! The store is the simulator's merchant as the importer writes it, plus reviews from the
 //! review simulator (stored and linked to customers by keeper-reviews, as the app does).
 //!
-//! `cargo run --release -p keeper-search --example search_eval -- [salon|small] [--keep-db PATH]`
+//! `cargo run --release -p keeper-search --example search_eval -- [salon|small] [--keep-db PATH]
+//! [--explain]` (`--explain` prints what the development sets' queries were understood to
+//! ask, and stops)
 //! (`--keep-db` keeps the embedded store in PATH and reuses it: only documents whose text
 //! changed are embedded again.)
 
@@ -31,7 +33,7 @@ use keeper_reviews::{RawReview, SourceKind};
 use keeper_search::facts::{CustomerFacts, Status};
 use keeper_search::fuse::{RRF_K, weighted_reciprocal_rank_fusion};
 use keeper_search::index::{self, EmbedOptions};
-use keeper_search::search::{Rankings, SEMANTIC_WEIGHT, SearchFilters, Semantic, search};
+use keeper_search::search::{Query, Rankings, SEMANTIC_WEIGHT, SearchFilters, Semantic, search};
 use keeper_search::{Embedder, EmbedderOptions, ModelPaths, facts};
 use keeper_sim::{Profile, Ts};
 use keeper_store::Store;
@@ -158,6 +160,15 @@ fn main() {
     .expect("embed");
     eprintln!("embedded {} documents", stats.embedded);
 
+    if std::env::args().any(|a| a == "--explain") {
+        // What the development sets' queries were understood to ask (never the fresh set's).
+        let profiles = keeper_search::profile::load(store.conn()).expect("profiles");
+        for (q, _) in tuning::queries().iter().chain(held_out::queries().iter()) {
+            let u = keeper_search::understand::understand(q, &profiles.vocabulary, now);
+            println!("{q}: {:?} {:?}", u.conditions, u.order);
+        }
+        return;
+    }
     println!("model: {}", embedder.model_id());
     let all = facts::load(store.conn(), None).expect("facts");
     print_store(&all);
@@ -251,10 +262,13 @@ impl EvalSet<'_> {
         search(
             self.store.conn(),
             Semantic::On(self.embedder),
-            q,
-            limit,
-            &SearchFilters::default(),
-            rankings,
+            Query {
+                text: q,
+                limit: limit,
+                filters: &SearchFilters::default(),
+                rankings: rankings,
+                now: self.now,
+            },
         )
         .expect("search")
         .hits
