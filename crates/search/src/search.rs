@@ -265,13 +265,14 @@ pub fn search(
 /// Orders the customers by what the query was understood to ask: those meeting more
 /// conditions first, then by the order it names, then by the fused rank; customers the
 /// conditions do not touch keep their fused order after them. `allowed` are the rowids the
-/// filters let through (`None`: all).
+/// filters let through (`None`: all). Only the first `limit` are ordered exactly.
 fn understood_order(
     understanding: &Understanding,
     profiles: &Profiles,
     now: DateTime<Utc>,
     fused: Vec<(i64, f64)>,
     allowed: Option<&HashSet<i64>>,
+    limit: usize,
 ) -> Vec<(i64, f64)> {
     let fused_at: HashMap<i64, (usize, f64)> = fused
         .iter()
@@ -288,12 +289,18 @@ fn understood_order(
             (n > 0).then(|| (*id, n, understanding.key(p), rank, score))
         })
         .collect();
-    met.sort_by(|a, b| {
+    let order = |a: &(i64, usize, f64, usize, f64), b: &(i64, usize, f64, usize, f64)| {
         b.1.cmp(&a.1)
             .then(a.2.total_cmp(&b.2))
             .then(a.3.cmp(&b.3))
             .then(a.0.cmp(&b.0))
-    });
+    };
+    // Only the first `limit` are shown: select them, then sort those.
+    if met.len() > limit {
+        met.select_nth_unstable_by(limit, order);
+        met.truncate(limit);
+    }
+    met.sort_by(order);
     let placed: HashSet<i64> = met.iter().map(|m| m.0).collect();
     met.into_iter()
         .map(|(id, n, _, _, score)| (id, n as f64 + score))
@@ -361,7 +368,14 @@ pub fn search_cached(
         let profiles = cache.sync_profiles(conn)?;
         let understanding = understand(query, &profiles.vocabulary, now);
         if !understanding.is_empty() {
-            fused = understood_order(&understanding, profiles, now, fused, allowed.as_ref());
+            fused = understood_order(
+                &understanding,
+                profiles,
+                now,
+                fused,
+                allowed.as_ref(),
+                limit,
+            );
         }
     }
     let keyword_rank: HashMap<i64, usize> = keyword

@@ -104,7 +104,7 @@ pub fn run_stage(
             limit: 5,
             filters: &SearchFilters::default(),
             rankings: Rankings::Hybrid,
-            now: now,
+            now,
         },
     )?;
     Ok(SearchSummary {

@@ -264,9 +264,9 @@ impl EvalSet<'_> {
             Semantic::On(self.embedder),
             Query {
                 text: q,
-                limit: limit,
+                limit,
                 filters: &SearchFilters::default(),
-                rankings: rankings,
+                rankings,
                 now: self.now,
             },
         )
