@@ -64,6 +64,22 @@ pub enum Status {
     Lapsed,
 }
 
+impl Status {
+    /// The status of a customer whose last visit was `days_since_last` days ago (`None`: no
+    /// visits) with a median gap of `cadence_days` between visits (`None`: one visit day).
+    pub fn of(days_since_last: Option<f64>, cadence_days: Option<f64>) -> Status {
+        let Some(since) = days_since_last else {
+            return Status::NoVisits;
+        };
+        match cadence_days {
+            None if since > ONE_TIME_AFTER_DAYS => Status::OneTime,
+            None => Status::New,
+            Some(c) if since > (2.0 * c).max(LAPSED_FLOOR_DAYS) => Status::Lapsed,
+            Some(_) => Status::Regular,
+        }
+    }
+}
+
 /// Everything the context document and the task context are built from.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CustomerFacts {
@@ -158,15 +174,7 @@ impl CustomerFacts {
     /// Regular, lapsed (a repeat customer overdue by more than twice their cadence and at
     /// least [`LAPSED_FLOOR_DAYS`]), new, one-time, or no visits yet.
     pub fn status(&self, now: DateTime<Utc>) -> Status {
-        let Some(since) = self.days_since_last(now) else {
-            return Status::NoVisits;
-        };
-        match self.cadence_days() {
-            None if since > ONE_TIME_AFTER_DAYS => Status::OneTime,
-            None => Status::New,
-            Some(c) if since > (2.0 * c).max(LAPSED_FLOOR_DAYS) => Status::Lapsed,
-            Some(_) => Status::Regular,
-        }
+        Status::of(self.days_since_last(now), self.cadence_days())
     }
 
     pub fn average_spend(&self) -> Option<i64> {
