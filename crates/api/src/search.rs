@@ -132,7 +132,7 @@ impl SearchService {
             .conn()
             .query_row("SELECT COUNT(*) FROM search_documents", [], |r| r.get(0))
             .map_err(SearchError::from)?;
-        // Documents built before migration 0018 have no profiles for query understanding yet:
+        // Documents built before migration 0019 have no profiles for query understanding yet:
         // one refresh writes them (unchanged texts keep their vectors).
         let profiled: i64 = store
             .conn()

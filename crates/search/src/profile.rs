@@ -3,7 +3,7 @@
 //! lifetime value and its place among paying customers, services, add-ons and staff with how
 //! many visits had them, missed bookings and review ratings.
 //!
-//! Stored per document in `search_profiles` (migration 0018) and held in memory with the
+//! Stored per document in `search_profiles` (migration 0019) and held in memory with the
 //! vectors ([`crate::vectors::VectorCache`]).
 
 use crate::error::Result;

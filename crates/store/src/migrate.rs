@@ -103,6 +103,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "search_query",
         sql: include_str!("migrations/0018_search_query.sql"),
     },
+    Migration {
+        version: 19,
+        name: "search_query",
+        sql: include_str!("migrations/0019_search_query.sql"),
+    },
 ];
 
 /// The schema version a fully migrated database has.
