@@ -1,6 +1,8 @@
 //! Writes one page of fetched objects: each object's JSON goes to the raw store (unchanged
-//! content is not rewritten) and is normalized (`keeper_normalize::ingest_many`: hashing and
-//! decoding on helper threads, writes in order), and the caller's checkpoint is written, all
+//! content is not rewritten) and is normalized (`keeper_normalize::ingest_in_order`, the
+//! write path `normalize_bench` measures, on the writer's thread: the import is paced by
+//! Square's limits, and a helper thread would take a core from the fetching tasks), and the
+//! caller's checkpoint is written, all
 //! in one transaction — a page and its checkpoint are stored together or not at all.
 
 use crate::fetched::Fetched;
@@ -95,7 +97,7 @@ pub fn write_items(
             json: &item.json,
         })
         .collect();
-    let ingested = keeper_normalize::ingest_many(&tx, &raw_items, fetched_at, ctx, normalize)
+    let ingested = keeper_normalize::ingest_in_order(&tx, &raw_items, fetched_at, ctx, normalize)
         .map_err(|source| Error::Normalize { stream, source })?;
     let mut out = PageWrite::default();
     for done in &ingested {

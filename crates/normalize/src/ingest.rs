@@ -37,14 +37,39 @@ pub struct Ingested {
 }
 
 /// Stores `items` raw (fetched at `fetched_at`, RFC 3339) and, when `normalize` is true,
-/// normalizes them, through `tx`, in order. Returns one result per item; the first error
-/// stops the batch (the caller should roll its transaction back).
+/// normalizes them, through `tx`, in order, hashing and decoding on a helper thread. Returns
+/// one result per item; the first error stops the batch (the caller should roll its
+/// transaction back).
 pub fn ingest_many(
     tx: &Connection,
     items: &[RawItem<'_>],
     fetched_at: &str,
     ctx: &Context,
     normalize: bool,
+) -> Result<Vec<Ingested>> {
+    ingest(tx, items, fetched_at, ctx, normalize, true)
+}
+
+/// [`ingest_many`] on the calling thread only: the same writes, no helper thread. For a
+/// writer that is not the bottleneck (the import, paced by Square's limits), where a helper
+/// thread would only take a core from the tasks fetching pages.
+pub fn ingest_in_order(
+    tx: &Connection,
+    items: &[RawItem<'_>],
+    fetched_at: &str,
+    ctx: &Context,
+    normalize: bool,
+) -> Result<Vec<Ingested>> {
+    ingest(tx, items, fetched_at, ctx, normalize, false)
+}
+
+fn ingest(
+    tx: &Connection,
+    items: &[RawItem<'_>],
+    fetched_at: &str,
+    ctx: &Context,
+    normalize: bool,
+    parallel: bool,
 ) -> Result<Vec<Ingested>> {
     let work = |item: &RawItem<'_>| -> (String, Option<Result<Prepared>>) {
         let prepared =
@@ -66,7 +91,7 @@ pub fn ingest_many(
         };
         Ok(Ingested { raw, outcome })
     };
-    let out = if items.len() < MIN_PARALLEL {
+    let out = if !parallel || items.len() < MIN_PARALLEL {
         items
             .iter()
             .map(|item| write(work(item), item))

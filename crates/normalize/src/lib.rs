@@ -47,7 +47,7 @@ pub mod visits;
 pub use batch::{Decoded, decode, normalize_many, write_decoded};
 pub use context::{Context, Limits};
 pub use error::{Error, Result};
-pub use ingest::{Ingested, RawItem, ingest_many};
+pub use ingest::{Ingested, RawItem, ingest_in_order, ingest_many};
 pub use merge::{Repointed, repoint_customer};
 pub use prepared::{Prepared, prepare, write_prepared};
 pub use record::{Normalized, Outcome};
