@@ -108,6 +108,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "search_query",
         sql: include_str!("migrations/0019_search_query.sql"),
     },
+    Migration {
+        version: 20,
+        name: "normalize_speed",
+        sql: include_str!("migrations/0020_normalize_speed.sql"),
+    },
 ];
 
 /// The schema version a fully migrated database has.

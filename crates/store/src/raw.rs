@@ -140,7 +140,7 @@ fn write_hashed(
 }
 
 /// Adds inserted objects to `raw_object_counts` (migration 0013's figures, kept by this
-/// module since 0016 instead of by a trigger per row).
+/// module since 0020 instead of by a trigger per row).
 fn add_counts<'a>(
     conn: &Connection,
     added: impl IntoIterator<Item = (&'a str, u64)>,

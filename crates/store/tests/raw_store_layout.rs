@@ -1,4 +1,4 @@
-//! Migration 0016 (normalize speed) rebuilds `raw_objects` as a rowid table with a unique key
+//! Migration 0020 (normalize speed) rebuilds `raw_objects` as a rowid table with a unique key
 //! index, and moves the per-type counts from an insert trigger into keeper-store's raw
 //! writes: every stored object must survive byte for byte, the key must stay unique, and
 //! `raw_object_counts` must stay exact through inserts, unchanged and changed rewrites,
@@ -69,11 +69,11 @@ fn dump(conn: &Connection) -> Vec<(String, String, Option<String>, String, Strin
 }
 
 #[test]
-fn migration_0016_keeps_every_raw_object_and_its_counts() {
+fn migration_0020_keeps_every_raw_object_and_its_counts() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.sqlite3");
     let before = {
-        let conn = database_at(&path, 15);
+        let conn = database_at(&path, 19);
         for (t, id, json) in [
             ("CUSTOMER", "C1", r#"{"id":"C1", "given_name":"Ana"}"#),
             ("CUSTOMER", "C2", r#"{"id":"C2","extra":[1,2]}"#),
