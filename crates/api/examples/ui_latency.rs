@@ -25,8 +25,15 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 30;
-/// An upload reads, matches and stores a whole sheet: fewer runs.
-const UPLOAD_RUNS: usize = 10;
+/// Spreadsheet jobs (upload, undo, re-match) each rebuild the search documents of the
+/// customers they touch, which takes seconds on `large`: fewer runs
+/// (`KEEPER_UI_BENCH_UPLOADS` changes it).
+fn upload_runs() -> usize {
+    std::env::var("KEEPER_UI_BENCH_UPLOADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(6)
+}
 /// Rows of the benchmark's sheet.
 const SHEET_ROWS: usize = 240;
 
@@ -285,7 +292,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // own duration is reported apart (it is no command's answer), and `upload_job` (what the
     // screen polls) is timed while the jobs run.
     let mut sheets = Vec::new();
-    for i in 0..UPLOAD_RUNS {
+    for i in 0..upload_runs() {
         // Distinct files: the same content twice is recognised as a re-upload.
         let path = dir.path().join(format!("clients-{i}.csv"));
         write_sheet(&db, &path)?;
@@ -400,7 +407,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .mapping;
     let mut remaps = Vec::new();
     let mut current = fresh;
-    for i in 0..UPLOAD_RUNS {
+    for i in 0..upload_runs() {
         // The mapping as detected, corrected back and forth: each job re-reads the sheet.
         let mut mapping = detected.clone();
         if i % 2 == 0
