@@ -372,7 +372,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let with_alt: Vec<_> = app
         .match_candidates(&upload)?
         .into_iter()
-        .filter(|c| c.state == "undone" && !c.alternatives.is_empty())
+        .filter(|c| (c.state == "undone" || c.state == "pending") && !c.alternatives.is_empty())
         .collect();
     if with_alt.is_empty() {
         return Err(
