@@ -258,15 +258,26 @@ test('a spreadsheet dropped on the window is matched and its matches can be acce
 
   // Drag the file from a small GTK window onto Keeper's window. On a loaded machine the X
   // drag can be lost before it starts (no upload at all): then it is dragged once more.
+  // The drop starts a background job (the first spreadsheet job of this database: id 1);
+  // its arrival is the job, recorded at once, and the upload exists when the job ends.
   for (let attempt = 1; ; attempt++) {
     await dragOnto(sheet);
     const arrived = await browser
-      .waitUntil(async () => (await invoke('list_uploads')).ok.length > 0, { timeout: 30_000, interval: 500 })
+      .waitUntil(async () => (await invoke('upload_job', { jobId: '1' })).ok !== undefined, {
+        timeout: 30_000,
+        interval: 500,
+      })
       .then(() => true, () => false);
     if (arrived) break;
-    assert.ok(attempt < 2, 'two drags of the sheet onto the window never produced an upload');
-    console.log('# the first drag produced no upload; dragging again');
+    assert.ok(attempt < 2, 'two drags of the sheet onto the window never started an upload');
+    console.log('# the first drag started no upload; dragging again');
   }
+  await browser.waitUntil(
+    async () => !['running', 'waiting'].includes((await invoke('upload_job', { jobId: '1' })).ok.state),
+    { timeout: 120_000, interval: 500, timeoutMsg: 'the upload job did not end in 2 minutes' },
+  );
+  const job = (await invoke('upload_job', { jobId: '1' })).ok;
+  assert.equal(job.state, 'finished', `the upload job failed: ${job.error_code}: ${job.error}`);
 
   const summary = await byTestId('upload-summary', 60_000);
   await browser.waitUntil(async () => (await summary.getText()).length > 0, { timeout: 10_000 });

@@ -87,6 +87,63 @@ describe('choosing a spreadsheet', () => {
   });
 });
 
+describe('the upload job', () => {
+  it('shows the job’s step and a progress bar while it runs, then the upload it wrote', async () => {
+    const backend = new FakeBackend({ uploadJobPolls: 3 });
+    render(App, { backend, initialScreen: 'match-review' });
+
+    await fireEvent.click(screen.getByTestId('choose-file'));
+
+    const progress = await screen.findByTestId('upload-progress');
+    expect(progress.tagName).toBe('PROGRESS');
+    await waitFor(() => {
+      expect(screen.getByTestId('match-busy').textContent).toContain('Matching the rows against 240 customers');
+    });
+    expect(screen.getByTestId<HTMLButtonElement>('choose-file').disabled).toBe(true);
+    expect(screen.queryByTestId('upload-summary')).toBeNull();
+
+    await screen.findAllByTestId('candidate', {}, { timeout: 3000 });
+    expect(screen.queryByTestId('upload-progress')).toBeNull();
+    expect(screen.queryByTestId('match-busy')).toBeNull();
+    expect(backend.calls.uploadJob).toBe(4);
+    expect(backend.argsOf('candidates')).toEqual([['sample-upload-1']]);
+    expect(within(screen.getByTestId('upload-summary')).getByRole('heading', { name: 'clients.xlsx' })).toBeTruthy();
+  });
+
+  it('shows a failed job’s error with its code and what to do, and no upload', async () => {
+    const backend = new FakeBackend();
+    backend.failUploadJobs(
+      new BackendError('no_usable_column', 'Check that the sheet has a header row and a column with a name, email or phone.'),
+    );
+    render(App, { backend, initialScreen: 'match-review' });
+
+    await fireEvent.click(screen.getByTestId('choose-file'));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('a column with a name, email or phone');
+    expect(within(alert).getByText('no_usable_column').tagName).toBe('CODE');
+    expect(screen.queryByTestId('upload-summary')).toBeNull();
+    expect(screen.getByTestId<HTMLButtonElement>('choose-file').disabled).toBe(false);
+  });
+
+  it('shows the new upload with its candidates once matching again with corrected columns ends', async () => {
+    const backend = await openUpload();
+
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Field for column Notes' }), { target: { value: '' } });
+
+    await waitFor(() => {
+      expect(backend.argsOf('candidates').at(-1)).toEqual(['sample-upload-2']);
+    });
+    expect(screen.getByRole<HTMLSelectElement>('combobox', { name: 'Field for column Notes' }).value).toBe('');
+    const uploads = await backend.uploads();
+    expect(uploads.map((upload) => [upload.id, upload.undone])).toEqual([
+      ['sample-upload-2', false],
+      ['sample-upload-1', true],
+    ]);
+    expect(screen.queryByText('This upload was undone: nothing from it is kept.')).toBeNull();
+  });
+});
+
 describe('dropping a file on the window', () => {
   it('opens match review from any screen and uploads the dropped spreadsheet', async () => {
     const backend = new FakeBackend();
