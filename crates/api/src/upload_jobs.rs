@@ -2,7 +2,7 @@
 //! (read, detect columns, match against every customer, write the candidates), matching it
 //! again after the owner corrected a column, and undoing a whole upload. On a large merchant
 //! each takes seconds, so the command only checks its input, records the request in
-//! `ui_jobs` (migration 0017) and starts the work in the app's job slot (`jobs.rs`); the
+//! `ui_jobs` (migration 0021) and starts the work in the app's job slot (`jobs.rs`); the
 //! screen follows it with `upload_job`.
 //!
 //! Nothing is lost when the app quits mid-job: a job's changes and its `written` state are

@@ -113,6 +113,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "normalize_speed",
         sql: include_str!("migrations/0020_normalize_speed.sql"),
     },
+    Migration {
+        version: 21,
+        name: "ui_jobs",
+        sql: include_str!("migrations/0021_ui_jobs.sql"),
+    },
 ];
 
 /// The schema version a fully migrated database has.
