@@ -141,6 +141,11 @@ const STOP_WORDS: &[&str] = &[
     "any",
 ];
 
+/// A word the keyword search leaves out (query understanding's filler words include these).
+pub(crate) fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.contains(&word)
+}
+
 /// The FTS5 query for free text: its words, quoted and OR-ed (BM25 ranks by how many and how
 /// rare). `None` when no searchable word remains.
 pub fn fts_query(text: &str) -> Option<String> {

@@ -221,52 +221,13 @@ const THESAURUS: &[(&str, &[&str])] = &[
     ("grey", &["root"]),
 ];
 
-/// Words that carry no content of their own in an owner's query.
-const FILLER: &[&str] = &[
-    "a",
-    "an",
-    "the",
-    "and",
-    "or",
-    "of",
-    "to",
-    "in",
-    "on",
-    "for",
-    "with",
-    "who",
-    "whose",
-    "that",
-    "which",
-    "is",
-    "are",
-    "was",
-    "were",
-    "be",
-    "been",
-    "their",
-    "they",
-    "them",
-    "my",
-    "our",
+/// Words that carry no content of their own in an owner's query, besides the keyword
+/// search's stop words.
+const MORE_FILLER: &[&str] = &[
     "us",
     "we",
-    "at",
-    "by",
-    "from",
-    "as",
-    "it",
-    "its",
-    "client",
-    "customer",
-    "people",
     "person",
     "folk",
-    "me",
-    "show",
-    "find",
-    "all",
-    "any",
     "list",
     "come",
     "came",
@@ -312,7 +273,6 @@ const FILLER: &[&str] = &[
     "here",
     "there",
     "so",
-    "or",
     "about",
     "into",
     "up",
@@ -330,7 +290,6 @@ const FILLER: &[&str] = &[
     "product",
     "add",
     "extra",
-    "on",
     "always",
     "often",
     "every",
@@ -345,6 +304,11 @@ const FILLER: &[&str] = &[
     "how",
     "i",
 ];
+
+/// A word that names nothing to look for: the keyword search's stop words and [`MORE_FILLER`].
+fn is_filler(word: &str) -> bool {
+    crate::search::is_stop_word(word) || MORE_FILLER.contains(&word)
+}
 
 /// A query's words (lower-case, contractions opened, possessives dropped, stemmed, thesaurus
 /// applied), each with whether a phrase has claimed it.
@@ -1047,11 +1011,9 @@ pub fn understand(query: &str, vocabulary: &Vocabulary, now: DateTime<Utc>) -> U
     }
     // Words neither claimed by a phrase, nor naming something, nor filler: what the query is
     // about beyond what was understood.
-    let unexplained = free.iter().any(|i| {
-        !explained[*i]
-            && !FILLER.contains(&w.stems[*i].as_str())
-            && !FILLER.contains(&w.raw[*i].as_str())
-    });
+    let unexplained = free
+        .iter()
+        .any(|i| !explained[*i] && !is_filler(&w.stems[*i]) && !is_filler(&w.raw[*i]));
     // A name matched in part is kept only when nothing else in the query is left unexplained,
     // and a word shared by several names only when no word names one thing ("glossing
     // treatment": the gloss is named, "treatment" could be many things).
