@@ -4,20 +4,11 @@
 //! `raw_object_counts` must stay exact through inserts, unchanged and changed rewrites,
 //! batches and deletes.
 
+mod common;
+use common::database_at;
+use keeper_store::Store;
 use keeper_store::raw::{self, RawBatch, RawObject, RawWrite};
-use keeper_store::{Store, migrate};
 use rusqlite::Connection;
-
-/// A database migrated up to (and including) `version`, as an older Keeper left it.
-fn database_at(path: &std::path::Path, version: i64) -> Connection {
-    let conn = Connection::open(path).unwrap();
-    conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
-    for m in migrate::MIGRATIONS.iter().filter(|m| m.version <= version) {
-        conn.execute_batch(m.sql).unwrap();
-    }
-    conn.pragma_update(None, "user_version", version).unwrap();
-    conn
-}
 
 fn obj<'a>(object_type: &'a str, square_id: &'a str, json: &'a str) -> RawObject<'a> {
     RawObject {
