@@ -31,7 +31,8 @@
 //! `cargo run --release -p keeper-normalize --example normalize_bench -- [salon|large|small] [N]`
 //! (default `large`; `N` keeps the first N records; `NORMALIZE_BENCH_PRAGMAS` adds SQL run
 //! on each benchmark connection, to try settings; `NORMALIZE_BENCH_BATCH` changes the records
-//! per transaction; `NORMALIZE_BENCH_SIZES` prints file sizes).
+//! per transaction; `NORMALIZE_BENCH_SIZES` prints file sizes; `NORMALIZE_BENCH_MODES=a,b,one`
+//! runs only the measures named).
 
 use chrono::{DateTime, Utc};
 use keeper_normalize::{
@@ -348,14 +349,28 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let load_start = load_average();
     println!("load average at start: {load_start}");
-    let modes = [Mode::Normalized, Mode::Full, Mode::OneByOne];
+    // `NORMALIZE_BENCH_MODES=a` (or `b`, `one`, comma-separated) runs only those measures.
+    let wanted = std::env::var("NORMALIZE_BENCH_MODES").ok();
+    let modes: Vec<Mode> = [Mode::Normalized, Mode::Full, Mode::OneByOne]
+        .into_iter()
+        .filter(|m| {
+            let key = match m {
+                Mode::Normalized => "a",
+                Mode::Full => "b",
+                Mode::OneByOne => "one",
+            };
+            wanted
+                .as_deref()
+                .is_none_or(|w| w.split(',').any(|k| k.trim() == key))
+        })
+        .collect();
     // Per mode: wall rates, CPU rates.
     let mut wall: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     let mut cpu: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     let mut rows_per_s = Vec::new();
     let mut last = None;
     for run in 0..3 {
-        for mode in modes {
+        for &mode in &modes {
             let label = mode.label();
             let r = json_run(&dir, &format!("{run}-{mode:?}"), &records, &ctx, mode);
             println!(

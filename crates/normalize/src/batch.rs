@@ -10,8 +10,9 @@
 use crate::ObjectKind;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::prepared::{prepare, write_prepared};
+use crate::prepared::{prepare, write_prepared, write_prepared_in};
 use crate::record::Outcome;
+use crate::record::QuarantineClear;
 use keeper_square::models as sq;
 use rusqlite::Connection;
 use serde::de::DeserializeOwned;
@@ -101,16 +102,20 @@ pub fn normalize_many<S: AsRef<str> + Sync, J: AsRef<str> + Sync>(
     items: &[(S, J)],
     ctx: &Context,
 ) -> Result<Vec<Outcome>> {
+    let mut clear = QuarantineClear::at_start(tx)?;
     if items.len() < MIN_PARALLEL {
         return items
             .iter()
-            .map(|(t, j)| crate::normalize_json(tx, t.as_ref(), j.as_ref(), ctx))
+            .map(|(t, j)| {
+                let prepared = prepare(decode(t.as_ref(), j.as_ref())?, ctx);
+                write_prepared_in(tx, prepared, j.as_ref(), ctx, &mut clear)
+            })
             .collect();
     }
     pipeline(
         items,
         |(t, j)| decode(t.as_ref(), j.as_ref()).map(|d| prepare(d, ctx)),
-        |prepared, (_, j)| write_prepared(tx, prepared?, j.as_ref(), ctx),
+        |prepared, (_, j)| write_prepared_in(tx, prepared?, j.as_ref(), ctx, &mut clear),
     )
 }
 

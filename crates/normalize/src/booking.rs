@@ -101,6 +101,7 @@ pub fn write_booking(
         id: b.id.as_deref(),
         object: b,
         json,
+        quarantine_empty: false,
     };
     finish(conn, &subject, booking(b, ctx), ctx, |rows| {
         write_rows(conn, rows)

@@ -237,6 +237,7 @@ pub fn write_catalog_object(
         id: Some(&obj.id),
         object: obj,
         json,
+        quarantine_empty: false,
     };
     if !is_normalized_type(&obj.object_type) {
         let square_id = settle(conn, &subject, &[], ctx)?;

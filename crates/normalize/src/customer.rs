@@ -96,6 +96,7 @@ pub fn write_customer(
         id: c.id.as_deref(),
         object: c,
         json,
+        quarantine_empty: false,
     };
     finish(conn, &subject, customer(c, ctx), ctx, |row| {
         row.upsert(conn)?;

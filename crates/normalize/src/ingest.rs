@@ -13,8 +13,9 @@
 use crate::batch::{MIN_PARALLEL, decode, pipeline};
 use crate::context::Context;
 use crate::error::Result;
-use crate::prepared::{Prepared, prepare, write_prepared};
+use crate::prepared::{Prepared, prepare, write_prepared_in};
 use crate::record::Outcome;
+use crate::record::QuarantineClear;
 use keeper_store::raw::{self, RawBatch, RawObject, RawWrite};
 use rusqlite::Connection;
 
@@ -77,6 +78,11 @@ fn ingest(
         (raw::content_hash(item.json), prepared)
     };
     let mut batch = RawBatch::default();
+    let mut clear = if normalize {
+        QuarantineClear::at_start(tx)?
+    } else {
+        QuarantineClear::unknown()
+    };
     let mut write = |(hash, prepared): (String, Option<Result<Prepared>>), item: &RawItem<'_>| {
         let obj = RawObject {
             object_type: item.object_type,
@@ -86,7 +92,7 @@ fn ingest(
         };
         let raw = batch.write(tx, &obj, &hash, fetched_at)?;
         let outcome = match prepared {
-            Some(p) => Some(write_prepared(tx, p?, item.json, ctx)?),
+            Some(p) => Some(write_prepared_in(tx, p?, item.json, ctx, &mut clear)?),
             None => None,
         };
         Ok(Ingested { raw, outcome })

@@ -207,6 +207,7 @@ pub(crate) fn undecodable(
         id: id.as_deref(),
         object: &(),
         json: Some(json),
+        quarantine_empty: false,
     };
     let square_id = record::settle(tx, &subject, &issues, ctx)?;
     Ok(Outcome {

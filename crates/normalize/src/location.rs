@@ -48,6 +48,7 @@ pub fn write_location(
         id: l.id.as_deref(),
         object: l,
         json,
+        quarantine_empty: false,
     };
     finish(conn, &subject, location(l, ctx), ctx, |row| {
         row.upsert(conn)?;

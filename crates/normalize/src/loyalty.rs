@@ -149,6 +149,7 @@ pub fn write_program(
         id: p.id.as_deref(),
         object: p,
         json,
+        quarantine_empty: false,
     };
     finish(conn, &subject, program(p, ctx), ctx, |row| {
         row.upsert(conn)?;
@@ -168,6 +169,7 @@ pub fn write_account(
         id: a.id.as_deref(),
         object: a,
         json,
+        quarantine_empty: false,
     };
     finish(conn, &subject, account(a, ctx), ctx, |row| {
         row.upsert(conn)?;
@@ -187,6 +189,7 @@ pub fn write_event(
         id: Some(&e.id),
         object: e,
         json,
+        quarantine_empty: false,
     };
     finish(conn, &subject, event(e, ctx), ctx, |row| {
         row.upsert(conn)?;

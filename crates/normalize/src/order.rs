@@ -204,6 +204,7 @@ pub fn write_order(
         id: o.id.as_deref(),
         object: o,
         json,
+        quarantine_empty: false,
     };
     finish(conn, &subject, normalized, ctx, |rows| {
         write_rows(conn, rows)

@@ -96,6 +96,7 @@ pub fn write_payment(
         id: p.id.as_deref(),
         object: p,
         json,
+        quarantine_empty: false,
     };
     finish(conn, &subject, normalized, ctx, |row| {
         row.upsert(conn)?;

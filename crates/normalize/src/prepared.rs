@@ -11,7 +11,7 @@ use crate::catalog::{self, CatalogRow};
 use crate::context::Context;
 use crate::error::Result;
 use crate::order::{self, OrderRows};
-use crate::record::{Normalized, Outcome, Subject, finish, settle};
+use crate::record::{Normalized, Outcome, QuarantineClear, Subject, finish, settle};
 use crate::{ObjectKind, customer, location, loyalty, payment, refund, team, undecodable};
 use keeper_store::table::customer::Customer as CustomerRow;
 use keeper_store::table::location::Location as LocationRow;
@@ -144,11 +144,37 @@ pub fn write_prepared(
     json: &str,
     ctx: &Context,
 ) -> Result<Outcome> {
+    write_prepared_in(tx, prepared, json, ctx, &mut QuarantineClear::unknown())
+}
+
+/// [`write_prepared`] as one object of a batch: `clear` says whether the quarantine is known
+/// to be empty (a passing object then skips the delete of its quarantine rows) and is told
+/// what the object's write did.
+pub(crate) fn write_prepared_in(
+    tx: &Connection,
+    prepared: Prepared,
+    json: &str,
+    ctx: &Context,
+    clear: &mut QuarantineClear,
+) -> Result<Outcome> {
+    let outcome = write_rows(tx, prepared, json, ctx, clear.empty())?;
+    clear.after(&outcome);
+    Ok(outcome)
+}
+
+fn write_rows(
+    tx: &Connection,
+    prepared: Prepared,
+    json: &str,
+    ctx: &Context,
+    quarantine_empty: bool,
+) -> Result<Outcome> {
     let subject = Subject {
         object_type: &prepared.object_type,
         id: prepared.id.as_deref(),
         object: &(),
         json: Some(json),
+        quarantine_empty,
     };
     match prepared.rows {
         Rows::Customer(n) => finish(tx, &subject, n, ctx, |row| one(row.upsert(tx))),

@@ -87,6 +87,10 @@ pub(crate) struct Subject<'a, S: Serialize> {
     pub object: &'a S,
     /// The JSON as received, when the caller has it; else the typed object is serialized.
     pub json: Option<&'a str>,
+    /// The caller knows the quarantine holds no row of this object (see
+    /// [`QuarantineClear`]): a passing object then has nothing to clear, and the delete is
+    /// skipped.
+    pub quarantine_empty: bool,
 }
 
 impl<S: Serialize> Subject<'_, S> {
@@ -139,7 +143,9 @@ pub(crate) fn settle<S: Serialize>(
 ) -> Result<String> {
     let (square_id, json) = match id_of(subject.id) {
         Some(id) if issues.is_empty() => {
-            quarantine::clear(conn, subject.object_type, id)?;
+            if !subject.quarantine_empty {
+                quarantine::clear(conn, subject.object_type, id)?;
+            }
             return Ok(id.to_owned());
         }
         Some(id) => (id.to_owned(), subject.json()?),
@@ -171,4 +177,42 @@ pub(crate) fn settle<S: Serialize>(
     let failing: Vec<&str> = issues.iter().map(|i| i.rule.as_str()).collect();
     quarantine::clear_except(conn, subject.object_type, &square_id, &failing)?;
     Ok(square_id)
+}
+
+/// Whether the quarantine is known to be empty while a batch is written through one
+/// transaction, so that an object that passes every rule needs no delete of its earlier
+/// quarantine rows (it has none). Asked once per batch (one query), and false for good as
+/// soon as the batch records a quarantine row: after that, every passing object clears its
+/// rows as before. The batch must be the only writer of the transaction while it runs.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct QuarantineClear {
+    empty: bool,
+}
+
+impl QuarantineClear {
+    /// Looks once whether the quarantine holds any row.
+    pub(crate) fn at_start(conn: &Connection) -> Result<Self> {
+        let any: bool = conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM quarantine)")?
+            .query_row([], |r| r.get(0))?;
+        Ok(QuarantineClear { empty: !any })
+    }
+
+    /// Nothing known: every passing object clears its rows.
+    pub(crate) fn unknown() -> Self {
+        QuarantineClear { empty: false }
+    }
+
+    /// Whether the quarantine holds no row (of any object) right now.
+    pub(crate) fn empty(&self) -> bool {
+        self.empty
+    }
+
+    /// Takes note of what writing one object did: a quarantined object ends the known
+    /// emptiness.
+    pub(crate) fn after(&mut self, outcome: &Outcome) {
+        if outcome.quarantined() {
+            self.empty = false;
+        }
+    }
 }

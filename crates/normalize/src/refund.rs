@@ -57,6 +57,7 @@ pub fn write_refund(
         id: Some(&r.id),
         object: r,
         json,
+        quarantine_empty: false,
     };
     finish(conn, &subject, refund(r, ctx), ctx, |row| {
         row.upsert(conn)?;

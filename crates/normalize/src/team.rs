@@ -69,6 +69,7 @@ pub fn write_team_member(
         id: t.id.as_deref(),
         object: t,
         json,
+        quarantine_empty: false,
     };
     finish(conn, &subject, team_member(t, ctx), ctx, |row| {
         row.upsert(conn)?;

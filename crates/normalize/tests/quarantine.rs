@@ -4,7 +4,7 @@
 mod common;
 
 use common::{count, ctx, dump, now, objects, store};
-use keeper_normalize::{Context, Limits, Rule, normalize_json};
+use keeper_normalize::{Context, Limits, Rule, normalize_json, normalize_many};
 use keeper_store::table::{customer::Customer, payment::Payment, quarantine};
 
 const BAD_PHONE: &str = r#"{"id":"C1","given_name":"Ann","phone_number":"12345","version":1}"#;
@@ -196,6 +196,62 @@ fn a_later_version_that_passes_clears_the_quarantine() {
     assert_eq!(count(&s, "quarantine"), 0);
     let c = Customer::get(s.conn(), &"C1").unwrap().unwrap();
     assert_eq!(c.phone_e164.as_deref(), Some("+12125554240"));
+}
+
+/// `count` passing customers (`FILL<n>`), then `middle`, then `count` more: a batch large
+/// enough for `normalize_many`'s pipeline when `count` is 100.
+fn batch_around(middle: &[&str], count: usize) -> Vec<(&'static str, String)> {
+    let fill = |n: usize| {
+        (
+            "CUSTOMER",
+            format!(r#"{{"id":"FILL{n}","given_name":"Bo","version":1}}"#),
+        )
+    };
+    let mut items: Vec<(&'static str, String)> = (0..count).map(fill).collect();
+    items.extend(middle.iter().map(|j| ("CUSTOMER", (*j).to_owned())));
+    items.extend((count..2 * count).map(fill));
+    items
+}
+
+#[test]
+fn a_batch_starting_on_an_empty_quarantine_still_clears_what_it_quarantined_itself() {
+    // The batch skips clearing passing objects while the quarantine is known empty; once it
+    // quarantines C1, a later passing version of C1 in the same batch must clear it.
+    for count in [2, 100] {
+        let s = store();
+        let items = batch_around(&[BAD_PHONE, GOOD_PHONE], count);
+        normalize_many(s.conn(), &items, &ctx()).unwrap();
+        assert_eq!(count_rows(&s), 0, "batch of {}", items.len());
+    }
+}
+
+#[test]
+fn a_batch_clears_entries_stored_before_it_when_the_object_now_passes() {
+    for count in [2, 100] {
+        let s = store();
+        normalize_json(s.conn(), "CUSTOMER", BAD_PHONE, &ctx()).unwrap();
+        assert_eq!(count_rows(&s), 1);
+        let items = batch_around(&[GOOD_PHONE], count);
+        normalize_many(s.conn(), &items, &ctx()).unwrap();
+        assert_eq!(count_rows(&s), 0, "batch of {}", items.len());
+    }
+}
+
+#[test]
+fn a_batch_keeps_the_entry_of_an_object_that_fails_last() {
+    let s = store();
+    let items = batch_around(&[GOOD_PHONE, BAD_PHONE], 100);
+    normalize_many(s.conn(), &items, &ctx()).unwrap();
+    let rules: Vec<String> = quarantine::list(s.conn())
+        .unwrap()
+        .into_iter()
+        .map(|q| format!("{}/{}", q.square_id, q.rule))
+        .collect();
+    assert_eq!(rules, ["C1/phone_invalid"]);
+}
+
+fn count_rows(s: &keeper_store::Store) -> i64 {
+    count(s, "quarantine")
 }
 
 #[test]
