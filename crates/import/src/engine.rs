@@ -9,7 +9,7 @@ use crate::fetch::{Fetcher, Mode, Msg, PageOut};
 use crate::plan::{Stream, Window};
 use crate::progress::{Progress, Tracker};
 use crate::state::{self, WindowState};
-use crate::writer::{PageWrite, write_items};
+use crate::writer::{PageWrite, write_in};
 use crate::{Error, Result};
 use keeper_normalize::Context;
 use keeper_square::client::SquareClient;
@@ -26,6 +26,12 @@ use tokio::sync::{Semaphore, mpsc};
 pub const MAX_FETCHERS: usize = 16;
 /// Pages waiting for the writer at most (bounds memory).
 const QUEUE: usize = 32;
+/// The most objects the writer puts in one transaction when pages are waiting for it (the
+/// pages after the first are only those already queued, so a writer keeping up still
+/// commits each page on its own). Fewer commits cost less: each commit writes every page it
+/// changed to the write-ahead log, and pages of randomly keyed tables are changed again by
+/// the next commit.
+const GROUP_OBJECTS: usize = keeper_normalize::BULK_TRANSACTION_OBJECTS;
 
 /// What the engine needs for a run.
 pub struct EngineRun<'a> {
@@ -208,42 +214,44 @@ impl EngineRun<'_> {
         seen: &mut HashMap<usize, HashSet<(String, String)>>,
         base: &mut HashMap<usize, i64>,
     ) -> Result<()> {
-        while let Some(msg) = rx.recv().await {
-            match msg {
-                Msg::Page(page) => {
-                    let w = &windows[page.window];
-                    // Square may return an object twice (a replayed page): counted once.
-                    let ids = seen.entry(page.window).or_default();
-                    for item in &page.items {
-                        ids.insert((item.object_type.clone(), item.id.clone()));
-                    }
-                    let closed = if page.done {
-                        seen.remove(&page.window)
-                    } else {
-                        None
-                    };
-                    let earlier = if page.done {
-                        base.remove(&page.window).unwrap_or(0)
-                    } else {
-                        0
-                    };
-                    let written = self.write(store, w, &page, closed.as_ref(), earlier)?;
-                    if w.stream == Stream::Customers {
-                        for item in &page.items {
-                            if item.object_type == "CUSTOMER" {
-                                if w.key == "all" {
-                                    listed.insert(item.id.clone());
-                                }
-                                outcome.customers_written.insert(item.id.clone());
-                            }
-                        }
-                        if w.key == "all" && page.done && self.mode == Mode::Sync {
-                            outcome.customers_listed = Some(std::mem::take(listed));
+        while let Some(first) = rx.recv().await {
+            // Pages already waiting behind the first go into the same transaction (each with
+            // its own checkpoint), up to `GROUP_OBJECTS` objects: one commit for all of them.
+            // A message that is not a page ends the group and is handled after it, in order.
+            let mut group = Vec::new();
+            let mut objects = 0;
+            let mut next = Some(first);
+            let mut after = None;
+            while let Some(msg) = next.take() {
+                match msg {
+                    Msg::Page(page) => {
+                        objects += page.items.len();
+                        group.push(page);
+                        if objects < GROUP_OBJECTS {
+                            next = rx.try_recv().ok();
                         }
                     }
-                    let p = tracker.page(w.stream, page.window, &written, page.done);
-                    progress(&p);
+                    other => after = Some(other),
                 }
+            }
+            self.write_group(
+                store, windows, &group, tracker, progress, listed, outcome, seen, base,
+            )?;
+            let Some(msg) = after else {
+                continue;
+            };
+            match msg {
+                Msg::Page(page) => self.write_group(
+                    store,
+                    windows,
+                    &[page],
+                    tracker,
+                    progress,
+                    listed,
+                    outcome,
+                    seen,
+                    base,
+                )?,
                 Msg::Restart { window } => {
                     let w = &windows[window];
                     state::start_window(store.conn(), self.run_id, w.stream, &w.key)?;
@@ -273,17 +281,84 @@ impl EngineRun<'_> {
         Ok(())
     }
 
-    fn write(
+    /// Writes `pages` in one transaction, each page followed by its checkpoint, then
+    /// reports each page's progress in order.
+    #[allow(clippy::too_many_arguments)]
+    fn write_group(
         &self,
         store: &mut Store,
+        windows: &[Window],
+        pages: &[PageOut],
+        tracker: &mut Tracker,
+        progress: &mut dyn FnMut(&Progress),
+        listed: &mut HashSet<String>,
+        outcome: &mut EngineOutcome,
+        seen: &mut HashMap<usize, HashSet<(String, String)>>,
+        base: &mut HashMap<usize, i64>,
+    ) -> Result<()> {
+        let Some(first) = pages.first() else {
+            return Ok(());
+        };
+        let tx = store.conn_mut().transaction().map_err(|e| Error::Store {
+            stream: windows[first.window].stream.as_str(),
+            source: e.into(),
+        })?;
+        let mut written = Vec::with_capacity(pages.len());
+        for page in pages {
+            let w = &windows[page.window];
+            // Square may return an object twice (a replayed page): counted once.
+            let ids = seen.entry(page.window).or_default();
+            for item in &page.items {
+                ids.insert((item.object_type.clone(), item.id.clone()));
+            }
+            let closed = if page.done {
+                seen.remove(&page.window)
+            } else {
+                None
+            };
+            let earlier = if page.done {
+                base.remove(&page.window).unwrap_or(0)
+            } else {
+                0
+            };
+            written.push(self.write(&tx, w, page, closed.as_ref(), earlier)?);
+        }
+        tx.commit().map_err(|e| Error::Store {
+            stream: windows[first.window].stream.as_str(),
+            source: e.into(),
+        })?;
+        for (page, written) in pages.iter().zip(&written) {
+            let w = &windows[page.window];
+            if w.stream == Stream::Customers {
+                for item in &page.items {
+                    if item.object_type == "CUSTOMER" {
+                        if w.key == "all" {
+                            listed.insert(item.id.clone());
+                        }
+                        outcome.customers_written.insert(item.id.clone());
+                    }
+                }
+                if w.key == "all" && page.done && self.mode == Mode::Sync {
+                    outcome.customers_listed = Some(std::mem::take(listed));
+                }
+            }
+            let p = tracker.page(w.stream, page.window, written, page.done);
+            progress(&p);
+        }
+        Ok(())
+    }
+
+    fn write(
+        &self,
+        tx: &rusqlite::Connection,
         w: &Window,
         page: &PageOut,
         closed: Option<&HashSet<(String, String)>>,
         earlier: i64,
     ) -> Result<PageWrite> {
         let (run_id, stream, key) = (self.run_id, w.stream, w.key.as_str());
-        write_items(
-            store,
+        write_in(
+            tx,
             stream.as_str(),
             &page.items,
             &self.fetched_at,
