@@ -3,19 +3,22 @@
 //! scored as recall@10 = |relevant ∩ top 10| / min(10, |relevant|) for the hybrid search,
 //! keyword-only (FTS5 BM25) and semantic-only (cosine) rankings.
 //!
-//! Four sets: [`tuning`], on which the fusion's semantic weight was chosen (and swept here);
+//! Five sets: [`tuning`], on which the fusion's semantic weight was chosen (and swept here);
 //! [`held_out`], written separately, whose per-query results were then read while the query
 //! understanding was built, so it is a development set now; and [`fresh`], written before
 //! any of that work and never looked at query by query: the eval prints only how many
 //! customers each of its queries expects, and the set's means; and [`blind`], written after
-//! the query understanding by someone who never read it, scored the same way as `fresh`.
+//! the query understanding by someone who never read it, scored the same way as `fresh`; and
+//! [`unseen`], written while the search was being improved on the other four, by someone who
+//! read neither the search's query handling nor the other sets' queries, scored the same way.
 //!
 //! The store is the simulator's merchant as the importer writes it, plus reviews from the
 //! review simulator (stored and linked to customers by keeper-reviews, as the app does).
 //!
 //! `cargo run --release -p keeper-search --example search_eval -- [salon|small] [--keep-db PATH]
-//! [--explain]` (`--explain` prints what the development sets' queries were understood to
-//! ask, and stops)
+//! [--explain] [--expectations]` (`--explain` prints what the development sets' queries were
+//! understood to ask, and stops; `--expectations` prints how many customers each `unseen`
+//! query's rule expects, runs no search, and stops)
 //! (`--keep-db` keeps the embedded store in PATH and reuses it: only documents whose text
 //! changed are embedded again.)
 
@@ -26,6 +29,7 @@ mod blind;
 mod fresh;
 mod held_out;
 mod tuning;
+mod unseen;
 
 use chrono::{DateTime, Utc};
 use keeper_reviews::sentiment::Method;
@@ -138,6 +142,13 @@ fn main() {
         sim::fill(&mut store, profile, 42, now);
         add_reviews(&mut store, profile, 42, now);
     }
+    if std::env::args().any(|a| a == "--expectations") {
+        // How many customers each unseen query's rule expects; no search is run.
+        let all = facts::load(store.conn(), None).expect("facts");
+        print_store(&all);
+        print_expectations(&unseen::queries(), &all, now);
+        return;
+    }
     let refreshed = index::refresh_documents(store.conn_mut(), now).expect("refresh");
     eprintln!(
         "documents: {} ({} new, {} changed)",
@@ -240,6 +251,49 @@ fn main() {
         "BENCH\t{group}\tblind held-out recall@10 semantic only\t{:.3}\t< hybrid",
         mean[2]
     );
+    println!();
+    println!(
+        "## Unseen held-out set (written while the search was being improved, by someone who \
+         read neither it nor the other sets' queries; means only)"
+    );
+    let (n, mean) = set.evaluate_blind(&unseen::queries());
+    println!(
+        "BENCH\t{group}\tunseen held-out recall@10 hybrid ({n} queries)\t{:.3}\t>= 0.8",
+        mean[0]
+    );
+    println!(
+        "BENCH\t{group}\tunseen held-out recall@10 keyword only\t{:.3}\t< hybrid",
+        mean[1]
+    );
+    println!(
+        "BENCH\t{group}\tunseen held-out recall@10 semantic only\t{:.3}\t< hybrid",
+        mean[2]
+    );
+}
+
+/// Prints each query of a set with how many customers its rule expects (no search is run),
+/// then the smallest, median and largest count.
+fn print_expectations(
+    queries: &[(&'static str, Pred)],
+    all: &BTreeMap<String, CustomerFacts>,
+    now: DateTime<Utc>,
+) {
+    println!("| query | expected customers |");
+    println!("| --- | --- |");
+    let mut counts: Vec<usize> = Vec::new();
+    for (q, pred) in queries {
+        let n = all.values().filter(|f| pred(f, now)).count();
+        println!("| {q} | {n} |");
+        counts.push(n);
+    }
+    counts.sort_unstable();
+    if let (Some(min), Some(max)) = (counts.first(), counts.last()) {
+        println!(
+            "| {} queries: min {min}, median {}, max {max} | |",
+            counts.len(),
+            counts[counts.len() / 2]
+        );
+    }
 }
 
 /// The team as the store knows it (who served how many customers most, who has left) and how
