@@ -2,9 +2,11 @@
 //! of the stored vectors by reciprocal rank fusion, under filters (lapsed, service, staff,
 //! minimum lifetime value), and ordered by what the query was understood to ask
 //! ([`crate::understand`]): customers meeting more of its conditions first, then by the order
-//! it names (spend, cadence, ...), then by the fused rank. Without the model it is keyword
-//! search with the same understanding, and the result says that semantic search is off and
-//! why.
+//! it names (spend, cadence, ...), then by the fused rank. Keyword search in the hybrid looks
+//! for the words no condition took (and their families of synonyms), and a keyword hit on the
+//! words that name nothing of the store ("chronically late") counts as one more condition.
+//! Without the model it is keyword search with the same understanding, and the result says
+//! that semantic search is off and why.
 
 use crate::error::Result;
 use crate::fuse::{RRF_K, weighted_reciprocal_rank_fusion};
