@@ -7,17 +7,23 @@
 //! vectors ([`crate::vectors::VectorCache`]).
 
 use crate::error::Result;
-use crate::facts::{Count, CustomerFacts, Status};
+use crate::facts::{Count, CustomerFacts, Status, Visit};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// A name (lower-case) and on how many visits it occurred, most frequent first.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Tally {
     pub name: String,
     pub visits: usize,
+    /// Unix seconds of the first and last visit that had it (a time in the query applies
+    /// to them: "had highlights in the last three months").
+    #[serde(default)]
+    pub first: Option<i64>,
+    #[serde(default)]
+    pub last: Option<i64>,
 }
 
 /// What query understanding knows about one customer.
@@ -32,6 +38,9 @@ pub struct Profile {
     pub lifetime_value: i64,
     /// Share of paying customers who spent more, in percent (`None` without payments).
     pub spend_percent_above: Option<f64>,
+    /// Lifetime value per paid visit (minor units; `None` without payments).
+    #[serde(default)]
+    pub average_spend: Option<i64>,
     pub services: Vec<Tally>,
     pub categories: Vec<Tally>,
     /// Add-ons and other modifiers, counted once per visit.
@@ -46,12 +55,32 @@ pub struct Profile {
     pub reviews: usize,
 }
 
-fn tallies(counts: Vec<Count>) -> Vec<Tally> {
+/// The counts as tallies, with the first and last visit (Unix seconds) whose names, as
+/// `names_of` lists them, hold each.
+fn tallies<'a>(
+    counts: Vec<Count>,
+    visits: &'a [Visit],
+    names_of: impl Fn(&'a Visit) -> Vec<&'a str>,
+) -> Vec<Tally> {
+    let mut span: HashMap<&str, (i64, i64)> = HashMap::new();
+    for v in visits {
+        let t = v.at.timestamp();
+        for n in names_of(v) {
+            let e = span.entry(n).or_insert((t, t));
+            e.0 = e.0.min(t);
+            e.1 = e.1.max(t);
+        }
+    }
     counts
         .into_iter()
-        .map(|c| Tally {
-            name: c.name.to_lowercase(),
-            visits: c.count,
+        .map(|c| {
+            let (first, last) = span.get(c.name.as_str()).copied().unzip();
+            Tally {
+                name: c.name.to_lowercase(),
+                visits: c.count,
+                first,
+                last,
+            }
         })
         .collect()
 }
@@ -66,13 +95,22 @@ impl Profile {
             cadence_days: f.cadence_days(),
             lifetime_value: f.lifetime_value,
             spend_percent_above: f.spend_rank.map(|r| r.percent_above()),
-            services: tallies(f.services()),
-            categories: tallies(f.categories()),
-            modifiers: tallies(f.modifiers()),
+            average_spend: f.average_spend(),
+            services: tallies(f.services(), &f.visits, |v| {
+                v.services.iter().map(String::as_str).collect()
+            }),
+            categories: tallies(f.categories(), &f.visits, |v| {
+                v.categories.iter().map(String::as_str).collect()
+            }),
+            modifiers: tallies(f.modifiers(), &f.visits, |v| {
+                v.modifiers.iter().map(String::as_str).collect()
+            }),
             main_staff_departed: staff
                 .first()
                 .is_some_and(|s| f.departed_staff.contains(&s.name)),
-            staff: tallies(staff),
+            staff: tallies(staff, &f.visits, |v| {
+                v.staff.iter().map(String::as_str).collect()
+            }),
             no_shows: f.no_shows,
             cancellations: f.cancellations,
             ratings: f.reviews.iter().filter_map(|r| r.rating).collect(),

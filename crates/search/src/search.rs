@@ -2,9 +2,11 @@
 //! of the stored vectors by reciprocal rank fusion, under filters (lapsed, service, staff,
 //! minimum lifetime value), and ordered by what the query was understood to ask
 //! ([`crate::understand`]): customers meeting more of its conditions first, then by the order
-//! it names (spend, cadence, ...), then by the fused rank. Without the model it is keyword
-//! search with the same understanding, and the result says that semantic search is off and
-//! why.
+//! it names (spend, cadence, ...), then by the fused rank. Keyword search in the hybrid looks
+//! for the words no condition took (and their families of synonyms), and a keyword hit on the
+//! words that name nothing of the store ("chronically late") counts as one more condition.
+//! Without the model it is keyword search with the same understanding, and the result says
+//! that semantic search is off and why.
 
 use crate::error::Result;
 use crate::fuse::{RRF_K, weighted_reciprocal_rank_fusion};
@@ -146,15 +148,23 @@ pub(crate) fn is_stop_word(word: &str) -> bool {
     STOP_WORDS.contains(&word)
 }
 
-/// The FTS5 query for free text: its words, quoted and OR-ed (BM25 ranks by how many and how
+/// The FTS5 query for free text: its words and their families ([`crate::understand::family`]:
+/// "allergic" also looks for "sensitivity"), quoted and OR-ed (BM25 ranks by how many and how
 /// rare). `None` when no searchable word remains.
 pub fn fts_query(text: &str) -> Option<String> {
-    let words: Vec<String> = text
+    let mut words: Vec<String> = Vec::new();
+    for w in text
         .split(|c: char| !c.is_alphanumeric())
         .map(str::to_lowercase)
         .filter(|w| !w.is_empty() && !STOP_WORDS.contains(&w.as_str()))
-        .map(|w| format!("\"{w}\""))
-        .collect();
+    {
+        for x in std::iter::once(w.as_str()).chain(crate::understand::family(&w).iter().copied()) {
+            let quoted = format!("\"{x}\"");
+            if !words.contains(&quoted) {
+                words.push(quoted);
+            }
+        }
+    }
     (!words.is_empty()).then(|| words.join(" OR "))
 }
 
@@ -270,13 +280,14 @@ pub fn search(
 /// Orders the customers by what the query was understood to ask: those meeting more
 /// conditions first, then by the order it names, then by the fused rank; customers the
 /// conditions do not touch keep their fused order after them. `allowed` are the rowids the
-/// filters let through (`None`: all). Only the first `limit` are ordered exactly.
+/// filters let through (`None`: all); being in `text_hits` counts as one condition more. Only
+/// the first `limit` are ordered exactly.
 fn understood_order(
     understanding: &Understanding,
     profiles: &Profiles,
     now: DateTime<Utc>,
     fused: Vec<(i64, f64)>,
-    allowed: Option<&HashSet<i64>>,
+    (allowed, text_hits): (Option<&HashSet<i64>>, &HashSet<i64>),
     limit: usize,
 ) -> Vec<(i64, f64)> {
     let fused_at: HashMap<i64, (usize, f64)> = fused
@@ -289,7 +300,7 @@ fn understood_order(
         .iter()
         .filter(|(id, _)| allowed.is_none_or(|a| a.contains(id)))
         .filter_map(|(id, p)| {
-            let n = understanding.met(p, now);
+            let n = understanding.met(p, now) + usize::from(text_hits.contains(id));
             let (rank, score) = fused_at.get(id).copied().unwrap_or((usize::MAX, 0.0));
             (n > 0).then(|| (*id, n, understanding.key(p), rank, score))
         })
@@ -348,10 +359,26 @@ pub fn search_cached(
         Semantic::On(e) => (Some(e), None),
         Semantic::Off(reason) => (None, Some(reason)),
     };
+    // The hybrid understands the query first: keyword search then looks for what no
+    // condition took (the names of the store and the words about notes and reviews), not for
+    // "lapsed" or "more than ten times", which the conditions answer exactly.
+    let understanding = match rankings {
+        Rankings::Hybrid => {
+            let profiles = cache.sync_profiles(conn)?;
+            understand(query, &profiles.vocabulary, now)
+        }
+        _ => Understanding::default(),
+    };
+    let rest = understanding.rest.join(" ");
+    let keyword_text = if understanding.is_empty() {
+        query
+    } else {
+        rest.as_str()
+    };
     let keyword = if rankings == Rankings::SemanticOnly && embedder.is_some() {
         vec![]
     } else {
-        keyword_ranking(conn, query, filters, depth)?
+        keyword_ranking(conn, keyword_text, filters, depth)?
     };
     let semantic_list = match embedder.as_mut() {
         Some(e) if rankings != Rankings::KeywordOnly => {
@@ -368,20 +395,27 @@ pub fn search_cached(
         ],
         RRF_K,
     );
-    if rankings == Rankings::Hybrid {
+    if rankings == Rankings::Hybrid && !understanding.is_empty() {
         let allowed = filtered_rowids(conn, filters)?;
         let profiles = cache.sync_profiles(conn)?;
-        let understanding = understand(query, &profiles.vocabulary, now);
-        if !understanding.is_empty() {
-            fused = understood_order(
-                &understanding,
-                profiles,
-                now,
-                fused,
-                allowed.as_ref(),
-                limit,
-            );
-        }
+        // When the query is also about what documents say ("chronically late regulars"),
+        // a keyword hit on those words (not on the names the conditions already hold) counts
+        // as one more condition met.
+        let text_hits: HashSet<i64> = if understanding.about.is_empty() {
+            HashSet::new()
+        } else {
+            keyword_ranking(conn, &understanding.about.join(" "), filters, depth)?
+                .into_iter()
+                .collect()
+        };
+        fused = understood_order(
+            &understanding,
+            profiles,
+            now,
+            fused,
+            (allowed.as_ref(), &text_hits),
+            limit,
+        );
     }
     let keyword_rank: HashMap<i64, usize> = keyword
         .iter()

@@ -57,17 +57,39 @@ pub enum Condition {
     SpendTop(f64),
     /// At least this share of paying customers spent more (percent).
     SpendBottom(f64),
-    /// Lifetime value at least / at most (minor units).
+    /// Lifetime value at least / at most (minor units); at most only among paying customers.
     MinValue(i64),
     MaxValue(i64),
+    /// Spend per paid visit at least / at most (minor units).
+    MinAverage(i64),
+    MaxAverage(i64),
+    /// A visit count within `min..=max`.
+    Visits {
+        min: usize,
+        max: usize,
+    },
+    /// Regular, but more days since the last visit than the usual gap ("overdue", "late for
+    /// their next visit").
+    Overdue,
     /// A median gap between visits within a factor of about 1.5 of `days`.
     Cadence(f64),
     /// Had any of these (lower-case names) on a visit; for staff, the most frequent is one.
     Has(Kind, Vec<String>),
+    /// Had none of these on any visit ("never a haircut", "without add-ons").
+    Lacks(Kind, Vec<String>),
+    /// Had any of these on a visit at or after `from` and before `to` (Unix seconds): a
+    /// time in the query applies to the named thing ("highlights in the last three months").
+    HadIn {
+        kind: Kind,
+        names: Vec<String>,
+        from: i64,
+        to: i64,
+    },
     /// The most frequent staff member no longer works here.
     DepartedStaff,
-    NoShows,
-    Cancellations,
+    /// At least this many no-shows / cancelled bookings.
+    NoShows(usize),
+    Cancellations(usize),
     /// A review rated within `min..=max` stars.
     Reviewed {
         min: i64,
@@ -83,6 +105,12 @@ pub enum Order {
     /// Cadence closest to this many days.
     CadenceNear(f64),
     LastVisitDesc,
+    /// Longest-standing customers first.
+    FirstVisitAsc,
+    VisitsDesc,
+    VisitsAsc,
+    AverageDesc,
+    AverageAsc,
     NoShowsDesc,
     CancellationsDesc,
     RatingAsc,
@@ -96,6 +124,12 @@ pub enum Order {
 pub struct Understanding {
     pub conditions: Vec<Condition>,
     pub order: Option<Order>,
+    /// The query's words no condition took (names of the store and what it is about beyond
+    /// them: "chronically late", "waiting"), as typed: what keyword search looks for.
+    pub rest: Vec<String>,
+    /// The words of `rest` that name nothing of the store: what the query asks of the
+    /// documents' text (a note, a review) beyond the conditions.
+    pub about: Vec<String>,
 }
 
 impl Understanding {
@@ -118,6 +152,11 @@ impl Understanding {
                 .cadence_days
                 .map_or(f64::MAX, |c| (c.max(0.5) / d).ln().abs()),
             Some(Order::LastVisitDesc) => -(p.last_visit.unwrap_or(i64::MIN / 2) as f64),
+            Some(Order::FirstVisitAsc) => p.first_visit.map_or(f64::MAX, |t| t as f64),
+            Some(Order::VisitsDesc) => -(p.visits as f64),
+            Some(Order::VisitsAsc) => p.visits as f64,
+            Some(Order::AverageDesc) => p.average_spend.map_or(f64::MAX, |a| -(a as f64)),
+            Some(Order::AverageAsc) => p.average_spend.map_or(f64::MAX, |a| a as f64),
             Some(Order::NoShowsDesc) => -(p.no_shows as f64),
             Some(Order::CancellationsDesc) => -(p.cancellations as f64),
             Some(Order::RatingAsc) => p.ratings.iter().min().map_or(f64::MAX, |r| *r as f64),
@@ -163,15 +202,35 @@ fn meets(c: &Condition, p: &Profile, now: DateTime<Utc>) -> bool {
         Condition::SpendTop(pct) => p.spend_percent_above.is_some_and(|a| a < *pct),
         Condition::SpendBottom(pct) => p.spend_percent_above.is_some_and(|a| a >= *pct),
         Condition::MinValue(v) => p.lifetime_value >= *v,
-        Condition::MaxValue(v) => p.lifetime_value <= *v,
+        Condition::MaxValue(v) => p.spend_percent_above.is_some() && p.lifetime_value <= *v,
+        Condition::MinAverage(v) => p.average_spend.is_some_and(|a| a >= *v),
+        Condition::MaxAverage(v) => p.average_spend.is_some_and(|a| a <= *v),
+        Condition::Visits { min, max } => p.visits >= *min && p.visits <= *max,
+        Condition::Overdue => {
+            p.status(now) == Status::Regular
+                && p.cadence_days
+                    .zip(p.days_since_last(now))
+                    .is_some_and(|(c, since)| since > c)
+        }
         Condition::Cadence(d) => p.cadence_days.is_some_and(|c| c >= d / 1.5 && c <= d * 1.5),
         Condition::Has(Kind::Staff, names) => {
             p.staff.first().is_some_and(|t| names.contains(&t.name))
         }
         Condition::Has(kind, names) => tallies(p, *kind).iter().any(|t| names.contains(&t.name)),
+        Condition::Lacks(kind, names) => !tallies(p, *kind).iter().any(|t| names.contains(&t.name)),
+        Condition::HadIn {
+            kind,
+            names,
+            from,
+            to,
+        } => tallies(p, *kind).iter().any(|t| {
+            names.contains(&t.name)
+                && t.last.is_some_and(|l| l >= *from)
+                && t.first.is_some_and(|f| f < *to)
+        }),
         Condition::DepartedStaff => p.main_staff_departed,
-        Condition::NoShows => p.no_shows > 0,
-        Condition::Cancellations => p.cancellations > 0,
+        Condition::NoShows(n) => p.no_shows >= (*n).max(1),
+        Condition::Cancellations(n) => p.cancellations >= (*n).max(1),
         Condition::Reviewed { min, max } => p.ratings.iter().any(|r| r >= min && r <= max),
     }
 }
@@ -220,6 +279,98 @@ const THESAURUS: &[(&str, &[&str])] = &[
     ("root", &["root"]),
     ("grey", &["root"]),
 ];
+
+/// Families of words an owner and a note or review use for the same thing; keyword search
+/// looks for the whole family of each word of the query ("allergic" finds a note about a
+/// patch test for a PPD sensitivity, "brides-to-be" a wedding).
+const FAMILIES: &[&[&str]] = &[
+    &[
+        "allergy",
+        "allergic",
+        "allergies",
+        "sensitivity",
+        "reaction",
+        "ppd",
+        "patch",
+    ],
+    &[
+        "wedding",
+        "bride",
+        "brides",
+        "bridal",
+        "married",
+        "marry",
+        "engaged",
+        "engagement",
+    ],
+    &["late", "lateness", "tardy", "latecomer"],
+    &["wait", "waiting", "waited", "queue", "delay", "delayed"],
+    &[
+        "price",
+        "prices",
+        "pricey",
+        "expensive",
+        "overpriced",
+        "cost",
+        "costly",
+    ],
+    &[
+        "chat", "chatty", "chatting", "talk", "talking", "chatter", "quiet",
+    ],
+    &[
+        "referral",
+        "referred",
+        "recommended",
+        "recommendation",
+        "refer",
+    ],
+    &[
+        "unscented",
+        "fragrance",
+        "scent",
+        "scented",
+        "perfume",
+        "perfumed",
+    ],
+    &["fringe", "bangs"],
+    &["curly", "curls", "curl", "ringlets"],
+    &[
+        "limp",
+        "flat",
+        "volume",
+        "volumising",
+        "volumizing",
+        "body",
+        "fine",
+        "thin",
+    ],
+    &["daughter", "son", "girl", "boy", "kids", "children"],
+    &[
+        "weekend",
+        "weekends",
+        "saturday",
+        "saturdays",
+        "sunday",
+        "sundays",
+    ],
+    &["receipt", "receipts", "invoice"],
+    &["email", "emailed", "e-mail"],
+    &["cash", "paper money"],
+    &["brassy", "orange", "yellow", "brass"],
+    &["rude", "unfriendly", "impolite", "dismissive"],
+    &["rushed", "hurried", "rush"],
+];
+
+/// The words keyword search also looks for in place of `word` (lower-case; empty when it
+/// has no family).
+pub fn family(word: &str) -> &'static [&'static str] {
+    let stemmed = stem(word);
+    FAMILIES
+        .iter()
+        .find(|f| f.iter().any(|m| *m == word || stem(m) == stemmed))
+        .copied()
+        .unwrap_or(&[])
+}
 
 /// Words that carry no content of their own in an owner's query, besides the keyword
 /// search's stop words.
@@ -303,6 +454,32 @@ const MORE_FILLER: &[&str] = &[
     "where",
     "how",
     "i",
+    "anyone",
+    "everyone",
+    "someone",
+    "anybody",
+    "everybody",
+    "pick",
+    "picked",
+    "desk",
+    "counter",
+    "fan",
+    "face",
+    "already",
+    "done",
+    "being",
+    "any",
+    "never",
+    "without",
+    "not",
+    "no",
+    "but",
+    "or",
+    "upgrade",
+    "said",
+    "say",
+    "mention",
+    "mentioned",
 ];
 
 /// A word that names nothing to look for: the keyword search's stop words and [`MORE_FILLER`].
@@ -332,9 +509,28 @@ impl Words {
             .filter(|w| !w.is_empty())
             .map(str::to_string)
             .collect();
+        // "a hundred", "two thousand": one number.
+        let mut merged: Vec<String> = Vec::with_capacity(raw.len());
+        for w in raw {
+            let scale = match w.as_str() {
+                "hundred" => 100.0,
+                "thousand" => 1000.0,
+                _ => 0.0,
+            };
+            let before = merged
+                .last()
+                .and_then(|p| number(p.trim_start_matches('$')).map(|n| (n, p.starts_with('$'))));
+            match before {
+                Some((n, dollar)) if scale > 0.0 && n < 100.0 => {
+                    let v = format!("{}{}", if dollar { "$" } else { "" }, n * scale);
+                    *merged.last_mut().expect("a word before") = v;
+                }
+                _ => merged.push(w),
+            }
+        }
         let mut stems = Vec::new();
         let mut raw_out = Vec::new();
-        for w in raw {
+        for w in merged {
             let s = stem(w.trim_start_matches('$').trim_end_matches('%'));
             match THESAURUS.iter().find(|(k, _)| *k == s || *k == w) {
                 Some((_, to)) => {
@@ -414,8 +610,23 @@ fn number(w: &str) -> Option<f64> {
         "eight" => 8.0,
         "nine" => 9.0,
         "ten" => 10.0,
+        "eleven" => 11.0,
         "twelve" => 12.0,
-        _ => return w.replace(',', "").parse().ok(),
+        "fifteen" => 15.0,
+        "twenty" => 20.0,
+        "thirty" => 30.0,
+        "forty" => 40.0,
+        "fifty" => 50.0,
+        "hundred" => 100.0,
+        "thousand" => 1000.0,
+        "several" => 3.0,
+        _ => {
+            let w = w.replace(',', "");
+            return match w.strip_suffix('k') {
+                Some(k) => k.parse::<f64>().ok().map(|v| v * 1000.0),
+                None => w.parse().ok(),
+            };
+        }
     })
 }
 
@@ -533,6 +744,151 @@ fn time_window(w: &mut Words, now: DateTime<Utc>) -> Option<(i64, i64, bool)> {
     None
 }
 
+/// Which way a number in the query points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    /// "more than", "over", "at least", "or more".
+    More,
+    /// "under", "less than", "fewer than", "at most", "or less".
+    Less,
+}
+
+/// The direction words around a number at `i` (before it, or after the unit at `unit`),
+/// claimed; with whether the bound is strict ("more than ten": 11 or more).
+fn direction(w: &mut Words, i: usize, unit: usize) -> Option<(Direction, bool)> {
+    let before = |k: usize| i.checked_sub(k).map(|j| (j, w.stems[j].clone()));
+    let after = |k: usize| w.stems.get(unit + k).cloned().unwrap_or_default();
+    let (mut dir, mut strict, mut claim) = (None, false, Vec::new());
+    match (before(2), before(1)) {
+        (Some((j, a)), Some((k, b))) if b == "than" && (a == "more" || a == "greater") => {
+            (dir, strict, claim) = (Some(Direction::More), true, vec![j, k]);
+        }
+        (Some((j, a)), Some((k, b))) if b == "than" && (a == "less" || a == "fewer") => {
+            (dir, strict, claim) = (Some(Direction::Less), true, vec![j, k]);
+        }
+        (Some((j, a)), Some((k, b))) if a == "at" && b == "least" => {
+            (dir, claim) = (Some(Direction::More), vec![j, k]);
+        }
+        (Some((j, a)), Some((k, b))) if a == "at" && b == "most" => {
+            (dir, claim) = (Some(Direction::Less), vec![j, k]);
+        }
+        (_, Some((k, b))) if ["over", "above", "beyond"].contains(&b.as_str()) => {
+            (dir, strict, claim) = (Some(Direction::More), true, vec![k]);
+        }
+        (_, Some((k, b))) if ["under", "below", "within"].contains(&b.as_str()) => {
+            (dir, strict, claim) = (Some(Direction::Less), true, vec![k]);
+        }
+        _ => {}
+    }
+    if dir.is_none() {
+        let (a, b) = (after(1), after(2));
+        if a == "or" && (b == "more" || b == "longer" || b == "over") || a == "plus" {
+            dir = Some(Direction::More);
+            claim = if a == "plus" {
+                vec![unit + 1]
+            } else {
+                vec![unit + 1, unit + 2]
+            };
+        } else if a == "or" && (b == "less" || b == "fewer" || b == "under") {
+            dir = Some(Direction::Less);
+            claim = vec![unit + 1, unit + 2];
+        }
+    }
+    for k in claim {
+        w.used[k] = true;
+    }
+    dir.map(|d| (d, strict))
+}
+
+/// A span of time the query names without "last" or "every" ("in over three months", "for
+/// more than a year", "two years or more"): `(days, direction)`, claimed.
+fn duration(w: &mut Words) -> Option<(f64, Direction)> {
+    for i in 0..w.stems.len() {
+        if w.used[i] {
+            continue;
+        }
+        let Some(n) = number(&w.stems[i]) else {
+            continue;
+        };
+        let days = match w.stems.get(i + 1).map(String::as_str) {
+            Some("day") => 1.0,
+            Some("week") => 7.0,
+            Some("month") => 30.44,
+            Some("year") => 365.25,
+            _ => continue,
+        };
+        if w.used[i + 1] {
+            continue;
+        }
+        w.used[i] = true;
+        w.used[i + 1] = true;
+        let dir = direction(w, i, i + 1).map_or(Direction::More, |(d, _)| d);
+        return Some((n * days, dir));
+    }
+    None
+}
+
+/// A visit count ("more than ten times", "at least 5 visits", "several visits"), claimed.
+fn visit_count(w: &mut Words) -> Option<Condition> {
+    for i in 0..w.stems.len() {
+        if w.used[i] {
+            continue;
+        }
+        let Some(n) = number(&w.stems[i]).filter(|n| *n >= 1.0) else {
+            continue;
+        };
+        let unit = w.stems.get(i + 1).map(String::as_str);
+        if !matches!(unit, Some("time" | "visit" | "appointment")) || w.used[i + 1] {
+            continue;
+        }
+        // "One-time clients" is a status, not a count (unless "more than one time").
+        let compared = i.checked_sub(1).is_some_and(|j| {
+            ["than", "over", "least", "most", "above", "under"].contains(&w.stems[j].as_str())
+        });
+        if unit == Some("time") && n < 2.0 && !compared {
+            continue;
+        }
+        w.used[i] = true;
+        w.used[i + 1] = true;
+        let n = n as usize;
+        let several = w.raw[i] == "several" || w.raw[i] == "few";
+        return Some(match direction(w, i, i + 1) {
+            Some((Direction::More, strict)) => Condition::Visits {
+                min: n + usize::from(strict),
+                max: usize::MAX,
+            },
+            Some((Direction::Less, strict)) => Condition::Visits {
+                min: 1,
+                max: n.saturating_sub(usize::from(strict)).max(1),
+            },
+            // "been in ten times", "several visits": at least that many.
+            None if several || n > 1 => Condition::Visits {
+                min: n,
+                max: usize::MAX,
+            },
+            None => Condition::Visits { min: n, max: n },
+        });
+    }
+    None
+}
+
+/// How many of something the words before `pos` ask for ("more than one no-show"): the
+/// least count meeting them (1 without a number).
+fn count_before(w: &mut Words, pos: usize) -> usize {
+    let Some(i) = pos.checked_sub(1) else {
+        return 1;
+    };
+    let Some(n) = number(&w.stems[i]).filter(|_| !w.used[i] && w.raw[i] != "a") else {
+        return 1;
+    };
+    w.used[i] = true;
+    match direction(w, i, pos) {
+        Some((Direction::More, strict)) => n as usize + usize::from(strict),
+        _ => n as usize,
+    }
+    .max(1)
+}
+
 /// A cadence the query names, in days.
 fn cadence(w: &mut Words) -> Option<f64> {
     let fixed: [(&[&str], f64); 7] = [
@@ -604,8 +960,8 @@ fn amount(w: &mut Words) -> Option<Condition> {
                 .map(|j| w.stems[j].clone())
                 .unwrap_or_default()
         };
-        let under = ["under", "less", "below", "than"].contains(&before(1).as_str())
-            && (before(1) != "than" || before(2) == "less");
+        let under = ["under", "less", "below", "than", "within"].contains(&before(1).as_str())
+            && (before(1) != "than" || before(2) == "less" || before(2) == "fewer");
         let minor = (v * 100.0) as i64;
         return Some(if under {
             Condition::MaxValue(minor)
@@ -627,7 +983,11 @@ fn name_words(name: &str) -> Vec<String> {
     name.to_lowercase()
         .replace("'s", "")
         .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() >= 2 && !["no", "hair", "and", "the", "of", "with"].contains(w))
+        // A single digit stays ("no.3"): it tells a product from its namesake.
+        .filter(|w| {
+            (w.len() >= 2 || (!w.is_empty() && w.chars().all(|c| c.is_ascii_digit())))
+                && !["no", "hair", "and", "the", "of", "with"].contains(w)
+        })
         .map(stem)
         .collect()
 }
@@ -641,7 +1001,7 @@ pub fn understand(query: &str, vocabulary: &Vocabulary, now: DateTime<Utc>) -> U
 
     // Missed bookings and reviews first: their words ("left us a bad review") must not read
     // as a stylist who left or a lapsed customer.
-    if w.take_any(&[
+    if let Some(pos) = w.take_any(&[
         "no show",
         "noshow",
         "not turn up",
@@ -651,15 +1011,28 @@ pub fn understand(query: &str, vocabulary: &Vocabulary, now: DateTime<Utc>) -> U
         "miss appointment",
         "miss their appointment",
         "missed",
+        "miss",
         "skipped",
-    ])
-    .is_some()
-    {
-        out.conditions.push(Condition::NoShows);
+        "skip",
+        "flaked",
+        "ghosted",
+    ]) {
+        let n = count_before(&mut w, pos);
+        w.take_any(&["appointment", "booking"]);
+        out.conditions.push(Condition::NoShows(n));
         order.get_or_insert(Order::NoShowsDesc);
     }
-    if w.take("cancel").is_some() {
-        out.conditions.push(Condition::Cancellations);
+    if let Some(pos) = w.take_any(&[
+        "cancel",
+        "call off",
+        "called off",
+        "calling off",
+        "pulled out",
+        "bailed",
+    ]) {
+        let n = count_before(&mut w, pos);
+        w.take_any(&["booking", "appointment"]);
+        out.conditions.push(Condition::Cancellations(n));
         order.get_or_insert(Order::CancellationsDesc);
     }
     if w.take_any(&[
@@ -673,6 +1046,12 @@ pub fn understand(query: &str, vocabulary: &Vocabulary, now: DateTime<Utc>) -> U
             .is_some()
         {}
         let five = w.take_any(&["five", "5"]).is_some();
+        let middling = w
+            .take_any(&[
+                "three", "3", "lukewarm", "mixed", "middling", "average", "mediocre", "meh",
+                "okay", "ok", "neutral",
+            ])
+            .is_some();
         let negative = w
             .take_any(&[
                 "bad",
@@ -712,6 +1091,8 @@ pub fn understand(query: &str, vocabulary: &Vocabulary, now: DateTime<Utc>) -> U
         w.take_any(&["left", "wrote", "written", "gave", "give", "post"]);
         let (min, max, o) = if five {
             (5, 5, Order::RatingDesc)
+        } else if middling {
+            (3, 3, Order::RatingAsc)
         } else if negative {
             (1, 2, Order::RatingAsc)
         } else if positive {
@@ -746,6 +1127,16 @@ pub fn understand(query: &str, vocabulary: &Vocabulary, now: DateTime<Utc>) -> U
         ])
         .is_some()
     {
+        // "Their usual stylist": the main staff member, not a regular customer.
+        w.take_any(&[
+            "usual stylist",
+            "regular stylist",
+            "usual hairdresser",
+            "regular hairdresser",
+            "usual barber",
+            "main stylist",
+            "usual colourist",
+        ]);
         w.take_any(&[
             "stylist",
             "hairdresser",
@@ -802,6 +1193,16 @@ pub fn understand(query: &str, vocabulary: &Vocabulary, now: DateTime<Utc>) -> U
     {
         out.conditions.push(Condition::SpendTop(25.0));
         order.get_or_insert(Order::SpendDesc);
+    } else if w.has(&["high", "big", "large", "huge", "lot", "lots"])
+        && w.has(&["spend", "spent", "spender", "value", "paying", "payer"])
+        && !w.has(&["per visit", "average", "each visit", "bill", "ticket"])
+    {
+        // "a high lifetime spend": the words need not touch.
+        w.take_any(&["high", "big", "large", "huge", "lots", "lot"]);
+        w.take_any(&["spend", "spent", "spender", "value", "paying", "payer"]);
+        w.take_any(&["lifetime", "total"]);
+        out.conditions.push(Condition::SpendTop(25.0));
+        order.get_or_insert(Order::SpendDesc);
     } else if w
         .take_any(&[
             "low spend",
@@ -810,7 +1211,10 @@ pub fn understand(query: &str, vocabulary: &Vocabulary, now: DateTime<Utc>) -> U
             "spend little",
             "cheap",
             "budget",
-            "least",
+            // "the least", not "at least".
+            "the least",
+            "least spend",
+            "least money",
             "lowest spend",
         ])
         .is_some()
@@ -828,11 +1232,28 @@ pub fn understand(query: &str, vocabulary: &Vocabulary, now: DateTime<Utc>) -> U
             "at least",
             "under",
         ]);
-        if matches!(c, Condition::MinValue(_)) {
-            order.get_or_insert(Order::SpendDesc);
-        } else {
-            order.get_or_insert(Order::SpendAsc);
-        }
+        // "an average bill above $150", "$50 per visit": the spend of one visit.
+        let per_visit = w
+            .take_any(&[
+                "per visit",
+                "a visit",
+                "each visit",
+                "per appointment",
+                "average",
+                "avg",
+                "bill",
+                "ticket",
+                "typical",
+            ])
+            .is_some();
+        w.take_any(&["in total", "total", "lifetime", "overall", "altogether"]);
+        let (c, o) = match (c, per_visit) {
+            (Condition::MinValue(v), true) => (Condition::MinAverage(v), Order::AverageDesc),
+            (Condition::MaxValue(v), true) => (Condition::MaxAverage(v), Order::AverageAsc),
+            (c @ Condition::MinValue(_), false) => (c, Order::SpendDesc),
+            (c, _) => (c, Order::SpendAsc),
+        };
+        order.get_or_insert(o);
         out.conditions.push(c);
     }
 
@@ -843,6 +1264,63 @@ pub fn understand(query: &str, vocabulary: &Vocabulary, now: DateTime<Utc>) -> U
         w.take("or so");
     }
 
+    // How many visits.
+    if let Some(c) = visit_count(&mut w) {
+        if let Condition::Visits { max, .. } = c
+            && max == usize::MAX
+        {
+            order.get_or_insert(Order::VisitsDesc);
+        }
+        out.conditions.push(c);
+    }
+    // "Most loyal", "in all the time": more visits first.
+    let mut regular_hint = false;
+    if w.take_any(&[
+        "most loyal",
+        "most frequent",
+        "most often",
+        "most visits",
+        "all the time",
+        "constantly",
+        "frequently",
+        "so often",
+    ])
+    .is_some()
+    {
+        order.get_or_insert(Order::VisitsDesc);
+        regular_hint = !w.has(&["used to", "anymore", "no longer", "not anymore"]);
+    }
+    // The longest-standing first ("long-time clients", "been with us for years").
+    let tenure = w.has(&[
+        "long time",
+        "longtime",
+        "long standing",
+        "longstanding",
+        "stuck with",
+        "stayed with",
+        "been with us",
+        "with us for",
+        "client for",
+        "customer for",
+        "been coming for",
+        "oldest",
+    ]) && !w.has(&["for a long time", "in a long time"]);
+    if tenure {
+        w.take_any(&[
+            "long time",
+            "longtime",
+            "long standing",
+            "longstanding",
+            "oldest",
+        ]);
+        if w.take_any(&["stuck with", "stayed with", "been with"])
+            .is_some()
+        {
+            regular_hint = true;
+        }
+        order.get_or_insert(Order::FirstVisitAsc);
+    }
+
     // Status.
     let once = w
         .take_any(&[
@@ -850,9 +1328,6 @@ pub fn understand(query: &str, vocabulary: &Vocabulary, now: DateTime<Utc>) -> U
             "never come back",
             "never return",
             "never been back",
-            "not come back",
-            "not came back",
-            "not return",
             "one time",
             "onetime",
             "tried us",
@@ -862,9 +1337,18 @@ pub fn understand(query: &str, vocabulary: &Vocabulary, now: DateTime<Utc>) -> U
         ])
         .is_some();
     while w
-        .take_any(&["never came back", "never return", "not return", "once"])
+        .take_any(&["never came back", "never return", "once"])
         .is_some()
     {}
+    // "Haven't come back": once, or a regular who stopped.
+    let not_back = w
+        .take_any(&[
+            "not come back",
+            "not came back",
+            "not return",
+            "not been back",
+        ])
+        .is_some();
     // "Something new" is what they want, not who they are.
     w.take_any(&["something new", "new look", "new style"]);
     let new = w
@@ -873,18 +1357,20 @@ pub fn understand(query: &str, vocabulary: &Vocabulary, now: DateTime<Utc>) -> U
             "new",
             "first time",
             "first visit",
+            "first came",
+            "first com",
+            "started com",
             "newcomer",
             "just started",
+            "joined",
         ])
         .is_some();
     let slipping = w
+        .take_any(&["slipping", "slip", "drifting", "falling off"])
+        .is_some();
+    let overdue = w
         .take_any(&[
-            "slipping",
-            "slip",
-            "overdue",
-            "drifting",
-            "due back",
-            "falling off",
+            "overdue", "late for", "past due", "due back", "due for", "behind",
         ])
         .is_some();
     let lapsed_words = [
@@ -904,43 +1390,91 @@ pub fn understand(query: &str, vocabulary: &Vocabulary, now: DateTime<Utc>) -> U
         "go quiet",
         "for ages",
         "in ages",
-        "long time",
+        "for a long time",
+        "in a long time",
         "a while",
         "drifted",
+        "drift",
         "no longer com",
+        "no longer",
         "used to com",
+        "used to",
+        "not anymore",
+        "anymore",
         "churn",
         "stopped",
         "inactive",
+        "been gone",
+        "gone",
+        "away",
+        "disappear",
+        "vanish",
+        "fell off",
+        "dropped off",
+        "miss them",
     ];
     let lapsed = w.take_any(&lapsed_words).is_some();
     while w.take_any(&lapsed_words).is_some() {}
     let regular = w
         .take_any(&["regular", "loyal", "faithful", "usual", "frequent"])
-        .is_some();
+        .is_some()
+        || regular_hint;
 
-    let window = time_window(&mut w, now);
-    let which = if once || new {
+    let mut window = time_window(&mut w, now);
+    // A span without "last" ("in over three months", "two years or more"): the last visit
+    // that long ago (or within it), or for the longest-standing the first.
+    let span = if window.is_none() {
+        duration(&mut w)
+    } else {
+        None
+    };
+    let t = now.timestamp();
+    if let Some((days, dir)) = span {
+        let at = t - (days * 86_400.0) as i64;
+        window = Some(match dir {
+            Direction::More => (i64::MIN, at, false),
+            Direction::Less => (at, t + 1, false),
+        });
+    }
+    let which = if once || new || (tenure && span.is_some()) {
         Which::First
     } else {
         Which::Last
     };
+    let since = window.is_some_and(|(_, _, since)| since);
+    w.take("since");
+    // A time and a named service: the service in that time, when nothing says which visit
+    // ("had highlights in the last three months"); set aside here, applied to the names.
+    let named_window = (which == Which::Last
+        && !lapsed
+        && !not_back
+        && !since
+        && span.is_none()
+        && !slipping
+        && !overdue)
+        .then_some(window)
+        .flatten();
     if let Some((from, to, _)) = window {
         out.conditions.push(Condition::Visited { which, from, to });
     }
-    let since = window.is_some_and(|(_, _, since)| since);
-    w.take("since");
     if once && (new || window.is_some()) {
         out.conditions.push(Condition::OneVisit);
     } else if once {
         out.conditions
             .push(Condition::Status(vec![Status::OneTime]));
-    } else if new {
+    } else if new && window.is_none() {
         out.conditions.push(Condition::Status(vec![Status::New]));
-    } else if lapsed && !since {
+    } else if new {
+        // "New this summer": the first visit in it (already a condition), however many since.
+    } else if lapsed && !since && span.is_none() {
         out.conditions.push(Condition::Status(vec![Status::Lapsed]));
+    } else if not_back && !since {
+        out.conditions
+            .push(Condition::Status(vec![Status::OneTime, Status::Lapsed]));
     } else if slipping {
         out.conditions.push(Condition::Slipping);
+    } else if overdue {
+        out.conditions.push(Condition::Overdue);
     } else if regular {
         out.conditions
             .push(Condition::Status(vec![Status::Regular]));
@@ -948,8 +1482,19 @@ pub fn understand(query: &str, vocabulary: &Vocabulary, now: DateTime<Utc>) -> U
 
     // Names of the store.
     let always = w.has(&["always", "every time", "every visit", "each time"]);
-    let add_hint = w.has(&["add", "extra", "with their"]);
-    let buy_hint = w.has(&["bought", "buy", "buyer", "purchas", "take home", "product"]);
+    let add_hint = w.has(&["add", "extra", "with their", "upgrade"]);
+    let buy_hint = w.has(&[
+        "bought",
+        "buy",
+        "buyer",
+        "purchas",
+        "take home",
+        "product",
+        "pick",
+        "desk",
+        "counter",
+        "retail",
+    ]);
     let names: Vec<Name> = [
         (Kind::Service, &vocabulary.services),
         (Kind::Category, &vocabulary.categories),
@@ -973,18 +1518,61 @@ pub fn understand(query: &str, vocabulary: &Vocabulary, now: DateTime<Utc>) -> U
     let full = |n: &Name| {
         n.words.iter().all(|x| present(x)) || (n.kind == Kind::Staff && present(&n.words[0]))
     };
-    let mut groups: Vec<(Vec<&Name>, bool)> = Vec::new();
+    // A name right after "never", "without", "no" or "not" (filler between: "never add any
+    // extras", "never a haircut") is one the customer must not have had.
+    let negated = |i: usize| {
+        let mut j = i;
+        while let Some(k) = j.checked_sub(1) {
+            let s = w.stems[k].as_str();
+            if [
+                "never",
+                "without",
+                "not",
+                "nor",
+                "none",
+                "except",
+                "excluding",
+            ]
+            .contains(&s)
+                || (s == "no" && !w.stems[i].chars().all(|c| c.is_ascii_digit()))
+            {
+                return true;
+            }
+            if !(is_filler(s) || is_filler(&w.raw[k])) || w.used[k] {
+                return false;
+            }
+            j = k;
+        }
+        false
+    };
+    // (names, fully named, negated)
+    let mut groups: Vec<(Vec<&Name>, bool, bool)> = Vec::new();
     let mut explained = vec![false; w.stems.len()];
     for &i in &free {
         let word = &w.stems[i];
-        let mut holding: Vec<&Name> = names.iter().filter(|n| n.words.contains(word)).collect();
+        let generic_addon = word == "extra"
+            || word == "addon"
+            || word == "upgrade"
+            || (word == "add" && w.stems.get(i + 1).is_some_and(|n| n == "on"));
+        let mut holding: Vec<&Name> = if generic_addon {
+            // "Extras", "add-ons": any of them.
+            names.iter().filter(|n| n.kind == Kind::Modifier).collect()
+        } else if word == "product" && buy_hint {
+            names
+                .iter()
+                .filter(|n| n.kind == Kind::Category && n.name == "retail")
+                .collect()
+        } else {
+            names.iter().filter(|n| n.words.contains(word)).collect()
+        };
         if holding.is_empty() {
             continue;
         }
         explained[i] = true;
+        let negative = negated(i);
         let fulls: Vec<&Name> = holding.iter().copied().filter(|n| full(n)).collect();
-        let is_full = !fulls.is_empty();
-        if is_full {
+        let mut is_full = !fulls.is_empty() || (generic_addon && negative) || word == "product";
+        if !fulls.is_empty() {
             let longest = fulls.iter().map(|n| n.words.len()).max().unwrap_or(0);
             holding = fulls
                 .into_iter()
@@ -1002,11 +1590,15 @@ pub fn understand(query: &str, vocabulary: &Vocabulary, now: DateTime<Utc>) -> U
         } else if !is_full && buy_hint && holding.iter().any(|n| n.kind != Kind::Modifier) {
             holding.retain(|n| n.kind != Kind::Modifier);
         }
+        // A negated word that heads names ("never a haircut") is as clear as a full name.
+        if negative && holding.iter().all(|n| n.words.last() == Some(word)) {
+            is_full = true;
+        }
         let same = |a: &Vec<&Name>, b: &Vec<&Name>| {
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| std::ptr::eq(*x, *y))
         };
-        if !groups.iter().any(|(g, _)| same(g, &holding)) {
-            groups.push((holding, is_full));
+        if !groups.iter().any(|(g, _, _)| same(g, &holding)) {
+            groups.push((holding, is_full, negative));
         }
     }
     // Words neither claimed by a phrase, nor naming something, nor filler: what the query is
@@ -1014,14 +1606,40 @@ pub fn understand(query: &str, vocabulary: &Vocabulary, now: DateTime<Utc>) -> U
     let unexplained = free
         .iter()
         .any(|i| !explained[*i] && !is_filler(&w.stems[*i]) && !is_filler(&w.raw[*i]));
+    for &i in &free {
+        let content = !(is_filler(&w.stems[i]) || is_filler(&w.raw[i]));
+        if (explained[i] || content) && out.rest.last() != Some(&w.raw[i]) {
+            out.rest.push(w.raw[i].clone());
+        }
+        if !explained[i] && content {
+            out.about.push(w.raw[i].clone());
+        }
+    }
     // A name matched in part is kept only when nothing else in the query is left unexplained,
     // and a word shared by several names only when no word names one thing ("glossing
     // treatment": the gloss is named, "treatment" could be many things).
-    let any_strong = groups.iter().any(|(g, f)| *f || g.len() == 1);
-    for (group, is_full) in groups {
-        if !is_full && (unexplained || (group.len() > 1 && any_strong)) {
-            continue;
+    let any_strong = groups.iter().any(|(g, f, _)| *f || g.len() == 1);
+    groups.retain(|(group, is_full, _)| {
+        *is_full || !(unexplained || (group.len() > 1 && any_strong))
+    });
+    // "Balayage or highlights": one condition met by either.
+    if free.iter().any(|i| w.stems[*i] == "or") {
+        let mut merged: Vec<(Vec<&Name>, bool, bool)> = Vec::new();
+        for g in groups {
+            let kind = g.0[0].kind;
+            let one_kind = |x: &Vec<&Name>| x.iter().all(|n| n.kind == kind);
+            match merged
+                .iter_mut()
+                .find(|m| !m.2 && !g.2 && one_kind(&g.0) && one_kind(&m.0) && m.0[0].kind == kind)
+            {
+                Some(m) => m.0.extend(g.0),
+                None => merged.push(g),
+            }
         }
+        groups = merged;
+    }
+    let mut timed = false;
+    for (group, _, negative) in groups {
         // One condition per kind in the group (a word can name a service and an add-on).
         let mut kinds: Vec<Kind> = group.iter().map(|n| n.kind).collect();
         kinds.dedup();
@@ -1031,11 +1649,38 @@ pub fn understand(query: &str, vocabulary: &Vocabulary, now: DateTime<Utc>) -> U
                 .filter(|n| n.kind == kind)
                 .map(|n| n.name.clone())
                 .collect();
+            if negative {
+                out.conditions.push(Condition::Lacks(kind, list));
+                continue;
+            }
             if always && order.is_none() {
                 order = Some(Order::ShareDesc(kind, list.clone()));
             }
-            out.conditions.push(Condition::Has(kind, list));
+            match named_window {
+                Some((from, to, _)) if kind != Kind::Staff => {
+                    timed = true;
+                    out.conditions.push(Condition::HadIn {
+                        kind,
+                        names: list,
+                        from,
+                        to,
+                    });
+                }
+                _ => out.conditions.push(Condition::Has(kind, list)),
+            }
         }
+    }
+    if timed {
+        // The time was the named thing's, not the last visit's.
+        out.conditions.retain(|c| {
+            !matches!(
+                c,
+                Condition::Visited {
+                    which: Which::Last,
+                    ..
+                }
+            )
+        });
     }
     out.order = order;
     out
@@ -1056,6 +1701,7 @@ mod tests {
                 "root colour",
                 "full colour",
                 "balayage",
+                "highlights",
                 "toner & gloss",
                 "olaplex no.3 hair perfector",
                 "colour-safe shampoo",
@@ -1231,7 +1877,214 @@ mod tests {
         );
         assert_eq!(
             u("clients who didn't turn up to their appointment").conditions,
-            vec![Condition::NoShows]
+            vec![Condition::NoShows(1)]
         );
+    }
+
+    #[test]
+    fn visit_counts_and_missed_booking_counts_read_their_comparatives() {
+        let more = u("who has been in more than ten times");
+        assert_eq!(
+            more.conditions,
+            vec![Condition::Visits {
+                min: 11,
+                max: usize::MAX
+            }]
+        );
+        assert_eq!(more.order, Some(Order::VisitsDesc));
+        assert_eq!(
+            u("clients with at least 5 visits").conditions,
+            vec![Condition::Visits {
+                min: 5,
+                max: usize::MAX
+            }]
+        );
+        assert_eq!(
+            u("customers with more than one no-show").conditions,
+            vec![Condition::NoShows(2)]
+        );
+        assert_eq!(
+            u("people who called off a booking").conditions,
+            vec![Condition::Cancellations(1)]
+        );
+        // "One-time" is a status, not a count of one.
+        assert_eq!(
+            u("one-time clients").conditions,
+            vec![Condition::Status(vec![Status::OneTime])]
+        );
+    }
+
+    #[test]
+    fn amounts_per_visit_and_spelled_out_numbers() {
+        let avg = u("clients whose average bill is above 150 dollars");
+        assert_eq!(avg.conditions, vec![Condition::MinAverage(15_000)]);
+        assert_eq!(avg.order, Some(Order::AverageDesc));
+        assert_eq!(
+            u("people who have spent under a hundred dollars in total").conditions,
+            vec![Condition::MaxValue(10_000)]
+        );
+        assert_eq!(
+            u("clients who spent over two thousand dollars").conditions,
+            vec![Condition::MinValue(200_000)]
+        );
+        // The words of a spend need not touch.
+        assert_eq!(
+            u("customers with a high lifetime spend").conditions,
+            vec![Condition::SpendTop(25.0)]
+        );
+    }
+
+    #[test]
+    fn a_span_of_time_bounds_the_last_visit_or_for_long_standing_clients_the_first() {
+        let t = now().timestamp();
+        assert_eq!(
+            u("people we haven't seen in over three months").conditions,
+            vec![Condition::Visited {
+                which: Which::Last,
+                from: i64::MIN,
+                to: t - (3.0 * 30.44 * 86_400.0) as i64,
+            }]
+        );
+        assert_eq!(
+            u("anyone who's been gone for more than a year").conditions,
+            vec![Condition::Visited {
+                which: Which::Last,
+                from: i64::MIN,
+                to: t - (365.25 * 86_400.0) as i64,
+            }]
+        );
+        let long = u("long-time clients who've stuck with us two years or more");
+        assert_eq!(
+            long.conditions,
+            vec![
+                Condition::Visited {
+                    which: Which::First,
+                    from: i64::MIN,
+                    to: t - (2.0 * 365.25 * 86_400.0) as i64,
+                },
+                Condition::Status(vec![Status::Regular])
+            ]
+        );
+        assert_eq!(long.order, Some(Order::FirstVisitAsc));
+        // "Used to ... all the time, not anymore": lapsed, the most visits first.
+        let used = u("used to be in all the time but not anymore");
+        assert_eq!(
+            used.conditions,
+            vec![Condition::Status(vec![Status::Lapsed])]
+        );
+        assert_eq!(used.order, Some(Order::VisitsDesc));
+    }
+
+    #[test]
+    fn never_and_without_exclude_a_name_and_or_joins_two() {
+        assert_eq!(
+            u("balayage or highlights but never a haircut").conditions,
+            vec![
+                Condition::Has(Kind::Service, vec!["balayage".into(), "highlights".into()]),
+                Condition::Lacks(
+                    Kind::Service,
+                    vec![
+                        "kids' haircut".into(),
+                        "men's haircut".into(),
+                        "women's haircut".into()
+                    ]
+                ),
+            ]
+        );
+        // "Extras" are all the add-ons.
+        assert_eq!(
+            u("people with several visits who never add any extras").conditions,
+            vec![
+                Condition::Visits {
+                    min: 3,
+                    max: usize::MAX
+                },
+                Condition::Lacks(
+                    Kind::Modifier,
+                    vec![
+                        "long".into(),
+                        "olaplex treatment".into(),
+                        "scalp massage".into()
+                    ]
+                ),
+            ]
+        );
+        // "No." before a number is part of a product's name, not a negation.
+        assert_eq!(
+            u("who picked up Olaplex No. 3 at the desk").conditions,
+            vec![Condition::Has(
+                Kind::Service,
+                vec!["olaplex no.3 hair perfector".into()]
+            )]
+        );
+    }
+
+    #[test]
+    fn a_time_with_a_named_service_applies_to_the_service() {
+        let t = now().timestamp();
+        assert_eq!(
+            u("had highlights done in the last three months").conditions,
+            vec![Condition::HadIn {
+                kind: Kind::Service,
+                names: vec!["highlights".into()],
+                from: t - (3.0 * 30.44 * 86_400.0) as i64,
+                to: t + 1,
+            }]
+        );
+        // With a status word the time is the last visit's.
+        assert!(
+            u("balayage clients who haven't been back since spring")
+                .conditions
+                .iter()
+                .any(|c| matches!(
+                    c,
+                    Condition::Visited {
+                        which: Which::Last,
+                        ..
+                    }
+                ))
+        );
+        // "New this summer": the first visit in it, whatever came after.
+        assert_eq!(
+            u("Maria's new clients this summer").conditions,
+            vec![
+                Condition::Visited {
+                    which: Which::First,
+                    from: midnight(2025, 6, 1),
+                    to: midnight(2025, 9, 1),
+                },
+                Condition::Has(Kind::Staff, vec!["maria lopez".into()])
+            ]
+        );
+    }
+
+    #[test]
+    fn overdue_middling_reviews_and_what_is_left_for_keyword_search() {
+        assert_eq!(
+            u("best customers who are late for their next visit").conditions,
+            vec![Condition::SpendTop(10.0), Condition::Overdue]
+        );
+        assert_eq!(
+            u("lukewarm three-star reviews").conditions,
+            vec![Condition::Reviewed { min: 3, max: 3 }]
+        );
+        let late = u("chronically late clients who still come regularly");
+        assert_eq!(
+            late.conditions,
+            vec![Condition::Status(vec![Status::Regular])]
+        );
+        assert_eq!(late.rest, ["chronically", "late"]);
+        assert_eq!(late.about, ["chronically", "late"]);
+        // Names stay in what keyword search looks for; nothing else is left.
+        let named = u("lapsed balayage clients");
+        assert_eq!(named.rest, ["balayage"]);
+        assert!(named.about.is_empty());
+    }
+
+    #[test]
+    fn a_family_of_words_names_the_same_thing() {
+        assert!(family("allergic").contains(&"sensitivity"));
+        assert!(family("brides").contains(&"wedding"));
+        assert!(family("balayage").is_empty());
     }
 }

@@ -142,3 +142,59 @@ fn profiles_are_written_with_the_documents_and_reloaded_after_a_change() {
     assert_eq!(count(&salon), 6);
     assert_eq!(ids(&query(&mut cache, &salon)), ["C_FAY"]);
 }
+
+#[test]
+fn a_client_who_never_added_the_named_add_on_comes_before_one_who_always_did() {
+    let salon = salon();
+    // Anna and Dina both have balayage; only Dina never added Olaplex.
+    let r = run(
+        &salon,
+        "balayage clients who never add Olaplex",
+        Rankings::Hybrid,
+    );
+    assert_eq!(&ids(&r)[..2], ["C_DINA", "C_ANNA"]);
+    assert!(r.hits[0].score >= 2.0 && r.hits[1].score < 2.0);
+}
+
+#[test]
+fn a_time_with_a_named_service_is_when_that_service_was_had() {
+    let salon = salon();
+    // Anna had highlights 30 days ago; Dina's were 50 days ago, though she came 10 days ago.
+    let r = run(
+        &salon,
+        "had highlights in the last five weeks",
+        Rankings::Hybrid,
+    );
+    assert_eq!(ids(&r)[0], "C_ANNA");
+    let dina = r.hits.iter().find(|h| h.customer_id == "C_DINA");
+    assert!(dina.is_none_or(|h| h.score < 1.0), "{dina:?}");
+}
+
+#[test]
+fn more_than_n_times_finds_the_customers_with_more_visits() {
+    let salon = salon();
+    // Anna and Cara came four times; Ben and Dina three, Eve once.
+    let r = run(
+        &salon,
+        "who has been in more than three times",
+        Rankings::Hybrid,
+    );
+    let mut top: Vec<&str> = ids(&r)[..2].to_vec();
+    top.sort();
+    assert_eq!(top, ["C_ANNA", "C_CARA"]);
+    assert!(r.hits.get(2).is_none_or(|h| h.score < 1.0));
+}
+
+#[test]
+fn words_about_a_note_count_as_a_condition_beside_the_understood_ones() {
+    let salon = salon();
+    // "Regular" is understood; "warmer blonde tones" is what Anna's note says.
+    let r = run(
+        &salon,
+        "regulars who want warmer blonde tones",
+        Rankings::Hybrid,
+    );
+    assert_eq!(ids(&r)[0], "C_ANNA");
+    assert!(r.hits[0].score >= 2.0);
+    assert!(r.hits[1].score < 2.0);
+}

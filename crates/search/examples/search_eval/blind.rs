@@ -1,8 +1,9 @@
-//! The blind held-out queries: written after the query understanding was built by someone who
-//! did not read it (nor its tests or history), in other words than the other three sets, and
-//! run once. Like the fresh set they are scored only as a whole (the eval prints how many
-//! customers each query expects and the set's means, never a query's recall), so their mean
-//! says how the search does on owner questions nothing was fitted to. Each query's expected
+//! The blind queries: written after the query understanding was built by someone who did not
+//! read it (nor its tests or history), in other words than the other three sets, and run once
+//! blind (hybrid 0.728, keyword 0.418, semantic 0.157 over 47 queries). Their misses were then
+//! read query by query and their causes fixed with general mechanisms (visit counts, spans of
+//! time, negation, per-visit spend, word families, ...), so this is a development set now and
+//! its mean no longer says how the search does on questions nothing was fitted to. Each query's expected
 //! customers come from an explicit rule over the store's facts, written next to it; times are
 //! relative to the `now` the store was built for, calendar words read the northern-hemisphere
 //! way (summer is June to August), "this year" is `now`'s calendar year.
