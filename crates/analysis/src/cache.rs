@@ -1,90 +1,95 @@
-//! The kept parts (migration 0015) and the incremental read.
+//! The incremental read: every owner's [`Part`] kept in memory between runs, and the
+//! store's marks of the owners that changed since (migration 0015).
 //!
-//! A full read derives every owner's [`Part`] from the history tables and stores them all.
-//! An incremental read derives again only the owners that may have changed since, and takes
-//! the others' parts from the table:
+//! A full read derives every owner's part from the history tables. The parts are then kept
+//! in this process, per database file, with the generation the run wrote to
+//! `analysis_read_state`. An incremental read derives again only the owners that may have
+//! changed since, and takes every other part from memory:
 //! * owners the store's triggers marked in `analysis_dirty` (a row of theirs was inserted,
-//!   changed or deleted: payments, refunds, orders and their lines and modifiers, bookings
-//!   and their segments, loyalty accounts, the customer record);
+//!   changed or deleted: payments, refunds, orders, bookings, loyalty accounts, the customer
+//!   record; the triggers write only the owner's key, and only once a run has happened);
 //! * owners whose part has a row that starts to count by `now` (`valid_until`: an order or
 //!   payment dated after the last run, a booking that has started since).
 //!
-//! Anything that touches every part (a location's time zone changed, marked `*`), parts
-//! stored in another format, or a `now` earlier than the last run's, means a full read.
-//! Everything that depends on `now` alone (days since the last visit, how overdue, P(alive),
-//! the 12-month windows, upcoming bookings, today's tasks) is computed from the merged
-//! parts on every run, so it is right for every customer whichever way the parts were read.
+//! Anything that touches every part (a location's time zone changed, marked `*`), no parts
+//! in memory for this file (a new process, an in-memory database), a generation that moved
+//! (another process or connection ran analysis and consumed the marks), or a `now` earlier
+//! than the last run's, means a full read. Nothing is written to keep the parts, so a full
+//! run costs what reading the store costs. Everything that depends on `now` alone (days
+//! since the last visit, how overdue, P(alive), the 12-month windows, upcoming bookings,
+//! today's tasks) is computed from the merged parts on every run, so it is right for every
+//! customer whichever way the parts were read.
 
 use crate::data::{Catalog, Dataset, Zones};
 use crate::derive::{self, Part, Scope, ts_text};
 use crate::error::Result;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
-/// The stored parts' format; parts of another format are derived again.
-pub const FORMAT: i64 = 1;
+/// The parts' format; a state row of another format means a full read.
+pub const FORMAT: i64 = 2;
 
 /// Whether a run may read incrementally.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Read {
-    /// Derive every owner's part afresh (and store them all).
+    /// Derive every owner's part afresh.
     Full,
-    /// Derive only the owners that changed when the stored parts allow it, else full.
+    /// Derive only the owners that changed when the kept parts allow it, else full.
     Incremental,
 }
 
-/// What a read did and what it leaves to store.
+/// Parts kept after a run on one database file.
+struct Kept {
+    generation: i64,
+    derived_at: DateTime<Utc>,
+    parts: BTreeMap<String, Part>,
+}
+
+/// Kept parts by database file (a process holds at most a few).
+static KEPT: Mutex<Option<HashMap<PathBuf, Kept>>> = Mutex::new(None);
+
+fn kept() -> MutexGuard<'static, Option<HashMap<PathBuf, Kept>>> {
+    // A panic while holding the lock leaves nothing half-written: entries are whole.
+    KEPT.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Drops the parts kept for `db` (the next run on it reads everything).
+pub fn forget(db: &Path) {
+    if let Some(map) = kept().as_mut() {
+        map.remove(db);
+    }
+}
+
+/// What a read did; [`store`] and [`keep`] finish it.
 #[derive(Debug)]
 pub struct Update {
-    /// Every part was derived (the table is replaced).
+    /// Every part was derived.
     pub full: bool,
     /// Why a requested incremental read was full.
     pub full_reason: Option<String>,
-    /// Owners derived this run (their rows are replaced; a key without a part is deleted).
+    /// Owners derived this run.
     pub keys: BTreeSet<String>,
+    /// Every owner's part after this run.
     pub parts: BTreeMap<String, Part>,
     /// Dirty marks this run consumed (the highest `seq` read).
     pub dirty_seq: Option<i64>,
-    /// Owners whose part came from the table.
+    /// Owners whose part came from memory.
     pub kept: usize,
+    /// The generation [`store`] wrote.
+    pub generation: i64,
 }
 
-fn state(conn: &Connection) -> Result<Option<(String, i64)>> {
+fn state(conn: &Connection) -> Result<Option<(i64, i64)>> {
     Ok(conn
         .query_row(
-            "SELECT derived_at, format FROM analysis_parts_state WHERE id = 1",
+            "SELECT generation, format FROM analysis_read_state WHERE id = 1",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?)
-}
-
-/// Why the stored parts cannot be used at `now`, or the keys to derive again.
-fn plan(conn: &Connection, now: DateTime<Utc>) -> Result<std::result::Result<Plan, String>> {
-    let Some((derived_at, format)) = state(conn)? else {
-        return Ok(Err("no stored parts".into()));
-    };
-    if format != FORMAT {
-        return Ok(Err(format!("stored parts have format {format}")));
-    }
-    let now_text = ts_text(&now);
-    if now_text < derived_at {
-        return Ok(Err(format!("parts derived at {derived_at}, after now")));
-    }
-    let (dirty, dirty_seq) = dirty_marks(conn)?;
-    if dirty.contains("*") {
-        return Ok(Err("a location's time zone changed".into()));
-    }
-    let mut keys = dirty.clone();
-    let mut stmt = conn.prepare(
-        "SELECT key FROM analysis_parts WHERE valid_until IS NOT NULL AND valid_until <= ?1",
-    )?;
-    let mut rows = stmt.query([&now_text])?;
-    while let Some(r) = rows.next()? {
-        keys.insert(r.get(0)?);
-    }
-    Ok(Ok(Plan { keys, dirty_seq }))
 }
 
 fn dirty_marks(conn: &Connection) -> Result<(BTreeSet<String>, Option<i64>)> {
@@ -99,111 +104,129 @@ fn dirty_marks(conn: &Connection) -> Result<(BTreeSet<String>, Option<i64>)> {
     Ok((dirty, seq))
 }
 
-struct Plan {
-    keys: BTreeSet<String>,
-    dirty_seq: Option<i64>,
-}
-
-fn stored_parts(conn: &Connection, skip: &BTreeSet<String>) -> Result<BTreeMap<String, Part>> {
-    let mut out = BTreeMap::new();
-    let mut stmt = conn.prepare("SELECT key, part, valid_until FROM analysis_parts")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let key: String = r.get(0)?;
-        if skip.contains(&key) {
-            continue;
+/// The kept parts usable at `now` with the keys to derive again, or why not.
+fn plan(
+    conn: &Connection,
+    db: Option<&Path>,
+    now: DateTime<Utc>,
+    dirty: &BTreeSet<String>,
+) -> Result<std::result::Result<(Kept, BTreeSet<String>), String>> {
+    let Some(db) = db else {
+        return Ok(Err("an in-memory database keeps no parts".into()));
+    };
+    let Some(kept) = kept().as_mut().and_then(|m| m.remove(db)) else {
+        return Ok(Err("no parts kept for this database".into()));
+    };
+    match state(conn)? {
+        Some((generation, FORMAT)) if generation == kept.generation => {}
+        Some((generation, format)) => {
+            return Ok(Err(format!(
+                "the store is at generation {generation} (format {format}), the kept parts at {}",
+                kept.generation
+            )));
         }
-        let text = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-        let mut part: Part = serde_json::from_str(text)?;
-        let until: Option<String> = r.get(2)?;
-        part.valid_until = until.as_deref().and_then(crate::data::parse_ts);
-        out.insert(key, part);
+        None => return Ok(Err("the store has no read state".into())),
     }
-    Ok(out)
+    if now < kept.derived_at {
+        return Ok(Err(format!(
+            "parts derived at {}, after now",
+            ts_text(&kept.derived_at)
+        )));
+    }
+    if dirty.contains("*") {
+        return Ok(Err("a location's time zone changed".into()));
+    }
+    let mut keys = dirty.clone();
+    for (key, part) in &kept.parts {
+        if part.valid_until.is_some_and(|u| u <= now) {
+            keys.insert(key.clone());
+        }
+    }
+    Ok(Ok((kept, keys)))
 }
 
-/// Reads the store as of `now`, incrementally when `read` allows and the stored parts are
-/// usable. Returns the dataset and what [`store`] must write in the run's transaction.
-pub fn load(conn: &Connection, now: DateTime<Utc>, read: Read) -> Result<(Dataset, Update)> {
+/// Reads the store as of `now`, incrementally when `read` allows and parts are kept for
+/// `db`. Returns the dataset and what [`store`] and [`keep`] finish.
+pub fn load(
+    conn: &Connection,
+    db: Option<&Path>,
+    now: DateTime<Utc>,
+    read: Read,
+) -> Result<(Dataset, Update)> {
     let zones = Zones::load(conn)?;
     let catalog = Catalog::load(conn)?;
+    // The triggers mark owners once the state row exists: create it before anything is
+    // read, so every later write is either seen by this read or marked for the next.
+    conn.execute(
+        "INSERT OR IGNORE INTO analysis_read_state (id, generation, format) VALUES (1, 0, ?1)",
+        [FORMAT],
+    )?;
+    // Marks next: a row changed while the owners are read is marked after `dirty_seq` and
+    // read again by the next run.
+    let (dirty, dirty_seq) = dirty_marks(conn)?;
     let planned = match read {
         Read::Full => Err("a full read was asked for".to_string()),
-        Read::Incremental => plan(conn, now)?,
+        Read::Incremental => plan(conn, db, now, &dirty)?,
     };
-    match planned {
-        Ok(Plan { keys, dirty_seq }) => {
+    let (parts, keys, full_reason, kept) = match planned {
+        Ok((kept, keys)) => {
             let fresh = derive::derive(conn, now, &zones, Scope::Keys(&keys))?;
-            let mut parts = stored_parts(conn, &keys)?;
+            let mut parts = kept.parts;
+            for key in &keys {
+                parts.remove(key);
+            }
             let kept = parts.len();
             parts.extend(fresh);
-            let data = Dataset::from_parts(conn, now, &zones, &catalog, &parts)?;
-            let parts = keys.iter().filter_map(|k| parts.remove_entry(k)).collect();
-            Ok((
-                data,
-                Update {
-                    full: false,
-                    full_reason: None,
-                    keys,
-                    parts,
-                    dirty_seq,
-                    kept,
-                },
-            ))
+            (parts, keys, None, Some(kept))
         }
         Err(reason) => {
-            let dirty_seq = dirty_marks(conn)?.1;
             let parts = derive::derive(conn, now, &zones, Scope::All)?;
-            let data = Dataset::from_parts(conn, now, &zones, &catalog, &parts)?;
-            Ok((
-                data,
-                Update {
-                    full: true,
-                    full_reason: (read == Read::Incremental).then_some(reason),
-                    keys: parts.keys().cloned().collect(),
-                    parts,
-                    dirty_seq,
-                    kept: 0,
-                },
-            ))
+            let reason = (read == Read::Incremental).then_some(reason);
+            (parts, BTreeSet::new(), reason, None)
         }
-    }
+    };
+    let data = Dataset::from_parts(conn, now, &zones, &catalog, &parts)?;
+    Ok((
+        data,
+        Update {
+            full: kept.is_none(),
+            full_reason,
+            keys,
+            parts,
+            dirty_seq,
+            kept: kept.unwrap_or(0),
+            generation: 0,
+        },
+    ))
 }
 
-/// Stores what a read derived (in the caller's transaction): every part after a full
-/// read, the re-derived ones after an incremental one; clears the consumed dirty marks and
-/// records `now` as the parts' derivation time.
-pub fn store(conn: &Connection, update: &Update, now: DateTime<Utc>) -> Result<()> {
-    if update.full {
-        conn.execute("DELETE FROM analysis_parts", [])?;
-    }
-    let mut delete = conn.prepare_cached("DELETE FROM analysis_parts WHERE key = ?1")?;
-    let mut insert = conn.prepare_cached(
-        "INSERT OR REPLACE INTO analysis_parts (key, part, valid_until) VALUES (?1, ?2, ?3)",
-    )?;
-    for key in &update.keys {
-        match update.parts.get(key) {
-            Some(part) => {
-                insert.execute(params![
-                    key,
-                    serde_json::to_string(part)?,
-                    part.valid_until.as_ref().map(ts_text)
-                ])?;
-            }
-            None if !update.full => {
-                delete.execute([key])?;
-            }
-            None => {}
-        }
-    }
+/// Records the run in the caller's transaction: clears the consumed dirty marks and moves
+/// the generation (so parts kept elsewhere, which missed these marks, are not used).
+pub fn store(conn: &Connection, update: &mut Update) -> Result<()> {
     if let Some(seq) = update.dirty_seq {
         conn.execute("DELETE FROM analysis_dirty WHERE seq <= ?1", [seq])?;
     }
+    let generation = state(conn)?.map_or(1, |(g, _)| g + 1);
     conn.execute(
-        "INSERT INTO analysis_parts_state (id, derived_at, format) VALUES (1, ?1, ?2)
-         ON CONFLICT(id) DO UPDATE SET derived_at = excluded.derived_at,
+        "INSERT INTO analysis_read_state (id, generation, format) VALUES (1, ?1, ?2)
+         ON CONFLICT(id) DO UPDATE SET generation = excluded.generation,
                                        format = excluded.format",
-        params![ts_text(&now), FORMAT],
+        params![generation, FORMAT],
     )?;
+    update.generation = generation;
     Ok(())
+}
+
+/// Keeps the run's parts for the next run on `db` (call once the run's transaction is
+/// committed).
+pub fn keep(db: Option<&Path>, update: Update, now: DateTime<Utc>) {
+    let Some(db) = db else { return };
+    kept().get_or_insert_with(HashMap::new).insert(
+        db.to_path_buf(),
+        Kept {
+            generation: update.generation,
+            derived_at: now,
+            parts: update.parts,
+        },
+    );
 }

@@ -7,7 +7,8 @@
 //!
 //! Incremental reads (migration 0015, [`crate::cache`]): after a sync only the owners whose
 //! rows changed are read again; every other customer's derived history comes from the
-//! stored parts, and everything that depends on `now` is recomputed for everyone.
+//! parts the previous run in this process kept in memory, and everything that depends on
+//! `now` is recomputed for everyone.
 //!
 //! Incremental by content: every customer's figures are recomputed in memory (cheap once
 //! the store is read), and only the `customer_metrics` rows whose content changed are
@@ -148,7 +149,8 @@ pub struct RecomputeReport {
     pub fitted_at: String,
     /// `customer_metrics` rows written or deleted (unchanged rows are left alone).
     pub rows_written: usize,
-    /// Whether only the owners that changed were read again (migration 0015), how many
+    /// Whether only the owners that changed were read again (migration 0015, parts kept in
+    /// memory by the previous run in this process), how many
     /// owners (customers and walk-in days) were read, and why a run asked to read
     /// incrementally read everything.
     pub incremental_read: bool,
@@ -248,7 +250,8 @@ pub fn recompute_read(
     read: Read,
 ) -> Result<RecomputeReport> {
     let started = Instant::now();
-    let (data, update) = cache::load(store.conn(), now, read)?;
+    let db = store.path().map(std::path::Path::to_path_buf);
+    let (data, mut update) = cache::load(store.conn(), db.as_deref(), now, read)?;
     let with_visits = data
         .customers
         .iter()
@@ -271,7 +274,7 @@ pub fn recompute_read(
     };
     let analysis = analyse_with_fits(data, fits);
     let tx = store.conn_mut().transaction()?;
-    cache::store(&tx, &update, now)?;
+    cache::store(&tx, &mut update)?;
     let stats = write(&tx, &analysis, now)?;
     let tasks_open = open_count(&tx)?;
     let duration_ms = started.elapsed().as_millis() as u64;
@@ -292,6 +295,14 @@ pub fn recompute_read(
         },
     )?;
     tx.commit()?;
+    let incremental_read = !update.full;
+    let owners_read = if update.full {
+        update.parts.len()
+    } else {
+        update.keys.len()
+    };
+    let full_read_reason = update.full_reason.take();
+    cache::keep(db.as_deref(), update, now);
     Ok(RecomputeReport {
         computed_at,
         customers_analysed: analysis.customers.len(),
@@ -303,13 +314,9 @@ pub fn recompute_read(
         refit_reason,
         fitted_at,
         rows_written: stats.rows_written,
-        incremental_read: !update.full,
-        owners_read: if update.full {
-            update.parts.len()
-        } else {
-            update.keys.len()
-        },
-        full_read_reason: update.full_reason,
+        incremental_read,
+        owners_read,
+        full_read_reason,
     })
 }
 

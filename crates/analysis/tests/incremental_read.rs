@@ -1,7 +1,8 @@
 //! Incremental reads (migration 0015): the `salon` merchant imported and analysed (every
-//! part stored), then a day of changes in the simulator (new customers and sales, edits,
-//! a deletion, a merge, a booking, a catalog price change and a deleted modifier) read by a
-//! sync. The run after the sync reads only the owners that changed, and must store exactly
+//! owner's part kept in memory), then a day of changes in the simulator (new customers and
+//! sales, edits, a deletion, a merge, a booking, a catalog price change and a deleted
+//! modifier) read by a sync with a full customer listing (so the deletion and the merge,
+//! which re-points history to the surviving profile, reach the store). The run after the sync reads only the owners that changed, and must store exactly
 //! what a full read stores with the same model parameters: every `customer_metrics` row,
 //! the staff metrics, the business summary and the tasks. A further day later with no sync
 //! (only `now` moves: days overdue, P(alive), bookings that have started), the same again.
@@ -9,7 +10,7 @@
 use chrono::{DateTime, Utc};
 use keeper_analysis::refit::{self, Refit, StoredFit};
 use keeper_analysis::{Read, recompute, recompute_read};
-use keeper_import::{ImportOptions, SyncOptions};
+use keeper_import::{FullListing, ImportOptions, SyncOptions};
 use keeper_sim::{Profile, SimConfig, Simulator, Ts};
 use keeper_square::client::{ClientConfig, Environment, SquareClient, StaticToken, SystemClock};
 use keeper_store::Store;
@@ -153,10 +154,27 @@ async fn an_incremental_read_after_a_sync_stores_what_a_full_read_stores() {
     let later = now + chrono::Duration::milliseconds(DAY_MS);
     let mut sync = SyncOptions::new(later + chrono::Duration::seconds(1));
     sync.retry_pause = Duration::from_millis(50);
+    sync.full_customers = FullListing::Always;
     keeper_import::sync(&client, &mut store, &sync, &mut |_| {})
         .await
         .unwrap();
     sim.shutdown().await;
+    let status = |s: &str| -> i64 {
+        store
+            .conn()
+            .query_row(
+                "SELECT COUNT(*) FROM customer_status WHERE status = ?1",
+                [s],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    if changes.merge.is_some() {
+        assert!(status("merged") > 0, "the sync recorded the merge");
+    }
+    if !changes.deleted_customer_ids.is_empty() {
+        assert!(status("deleted") > 0, "the sync recorded the deletion");
+    }
     let marked: i64 = store
         .conn()
         .query_row("SELECT COUNT(DISTINCT key) FROM analysis_dirty", [], |r| {
@@ -184,4 +202,45 @@ async fn an_incremental_read_after_a_sync_stores_what_a_full_read_stores() {
     )
     .unwrap();
     assert!(inc.incremental_read && inc.refitted);
+
+    // Another process ran analysis on this file (consuming the marks): the generation
+    // moved, so the parts kept here are not used.
+    store
+        .conn()
+        .execute(
+            "UPDATE analysis_read_state SET generation = generation + 1",
+            [],
+        )
+        .unwrap();
+    let moved = recompute_read(
+        &mut store,
+        week,
+        &Refit::With(fit.clone()),
+        Read::Incremental,
+    )
+    .unwrap();
+    assert!(!moved.incremental_read);
+    assert!(
+        moved
+            .full_read_reason
+            .as_deref()
+            .unwrap()
+            .contains("generation"),
+        "{:?}",
+        moved.full_read_reason
+    );
+
+    // A new process keeps nothing: its first run reads everything, the next one does not.
+    keeper_analysis::cache::forget(store.path().unwrap());
+    let fresh = recompute_read(
+        &mut store,
+        week,
+        &Refit::With(fit.clone()),
+        Read::Incremental,
+    )
+    .unwrap();
+    assert!(!fresh.incremental_read);
+    let again = recompute_read(&mut store, week, &Refit::With(fit), Read::Incremental).unwrap();
+    assert!(again.incremental_read);
+    assert_eq!(again.owners_read, 0, "nothing changed since");
 }

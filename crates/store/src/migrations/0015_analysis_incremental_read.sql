@@ -2,25 +2,18 @@
 --
 -- Analysis derives, per owner, what it needs from the history tables: one part per
 -- customer and one per UTC day of walk-in payments (key `~walkin:YYYY-MM-DD`). The parts
--- are kept here; after a sync only the owners whose rows changed are read again. The
--- triggers below record those owners in `analysis_dirty` (only once parts exist, so the
--- first import pays nothing); a change to the locations' time zones marks everything
--- (`*`). Identity is by columns (ids), never rowid.
+-- are kept in the memory of the process that ran analysis (nothing is written for them);
+-- after a sync only the owners whose rows changed are read again. The triggers below
+-- record those owners' keys in `analysis_dirty` (only once `analysis_read_state` has its
+-- row, i.e. once analysis has run, so the first import pays nothing but the check); a
+-- change to the locations' time zones marks everything (`*`). Identity is by columns
+-- (ids), never rowid.
 
-CREATE TABLE analysis_parts (
-    key         TEXT PRIMARY KEY,
-    part        TEXT NOT NULL,     -- JSON (keeper_analysis::derive::Part)
-    -- When a row already stored starts to count (dated after the run's `now`): the part is
-    -- derived again once `now` reaches it. NULL: never by itself.
-    valid_until TEXT
-) WITHOUT ROWID;
-CREATE INDEX analysis_parts_valid_until ON analysis_parts(valid_until)
-    WHERE valid_until IS NOT NULL;
-
--- One row: the `now` the parts were derived at and their format version.
-CREATE TABLE analysis_parts_state (
+-- One row: which run last consumed the marks (parts kept by an older generation missed
+-- marks and are not used) and the parts' format version.
+CREATE TABLE analysis_read_state (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
-    derived_at  TEXT NOT NULL,
+    generation  INTEGER NOT NULL,
     format      INTEGER NOT NULL
 );
 
@@ -33,10 +26,10 @@ CREATE TABLE analysis_dirty (seq INTEGER PRIMARY KEY, key TEXT NOT NULL);
 
 -- Customers.
 CREATE TRIGGER analysis_dirty_customers_ins AFTER INSERT ON customers
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state)
+WHEN EXISTS (SELECT 1 FROM analysis_read_state)
 BEGIN INSERT INTO analysis_dirty (key) VALUES (NEW.id); END;
 CREATE TRIGGER analysis_dirty_customers_upd AFTER UPDATE ON customers
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state)
+WHEN EXISTS (SELECT 1 FROM analysis_read_state)
  AND (OLD.id IS NOT NEW.id OR OLD.given_name IS NOT NEW.given_name
       OR OLD.family_name IS NOT NEW.family_name OR OLD.birthday IS NOT NEW.birthday)
 BEGIN
@@ -44,13 +37,13 @@ BEGIN
     INSERT INTO analysis_dirty (key) VALUES (NEW.id);
 END;
 CREATE TRIGGER analysis_dirty_customers_del AFTER DELETE ON customers
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state)
+WHEN EXISTS (SELECT 1 FROM analysis_read_state)
 BEGIN INSERT INTO analysis_dirty (key) VALUES (OLD.id); END;
 
 -- Orders: their customer, and the walk-in days of their customer-less payments (whose
 -- owner follows the order).
 CREATE TRIGGER analysis_dirty_orders_ins AFTER INSERT ON orders
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state)
+WHEN EXISTS (SELECT 1 FROM analysis_read_state)
 BEGIN
     INSERT INTO analysis_dirty (key) SELECT NEW.customer_id WHERE NEW.customer_id IS NOT NULL;
     INSERT INTO analysis_dirty (key)
@@ -58,7 +51,7 @@ BEGIN
          WHERE customer_id IS NULL AND order_id = NEW.id AND created_at IS NOT NULL;
 END;
 CREATE TRIGGER analysis_dirty_orders_upd AFTER UPDATE ON orders
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state)
+WHEN EXISTS (SELECT 1 FROM analysis_read_state)
  AND (OLD.id IS NOT NEW.id OR OLD.customer_id IS NOT NEW.customer_id
       OR OLD.state IS NOT NEW.state OR OLD.created_at IS NOT NEW.created_at
       OR OLD.location_id IS NOT NEW.location_id OR OLD.version IS NOT NEW.version
@@ -71,7 +64,7 @@ BEGIN
          WHERE customer_id IS NULL AND order_id IN (OLD.id, NEW.id) AND created_at IS NOT NULL;
 END;
 CREATE TRIGGER analysis_dirty_orders_del AFTER DELETE ON orders
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state)
+WHEN EXISTS (SELECT 1 FROM analysis_read_state)
 BEGIN
     INSERT INTO analysis_dirty (key) SELECT OLD.customer_id WHERE OLD.customer_id IS NOT NULL;
     INSERT INTO analysis_dirty (key)
@@ -85,7 +78,7 @@ END;
 
 -- Payments: their customer, their order's customer and their walk-in day.
 CREATE TRIGGER analysis_dirty_payments_ins AFTER INSERT ON payments
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state)
+WHEN EXISTS (SELECT 1 FROM analysis_read_state)
 BEGIN
     INSERT INTO analysis_dirty (key) SELECT NEW.customer_id WHERE NEW.customer_id IS NOT NULL;
     INSERT INTO analysis_dirty (key)
@@ -94,7 +87,7 @@ BEGIN
         SELECT '~walkin:' || substr(NEW.created_at, 1, 10) WHERE NEW.created_at IS NOT NULL;
 END;
 CREATE TRIGGER analysis_dirty_payments_upd AFTER UPDATE ON payments
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state)
+WHEN EXISTS (SELECT 1 FROM analysis_read_state)
  AND (OLD.id IS NOT NEW.id OR OLD.customer_id IS NOT NEW.customer_id
       OR OLD.order_id IS NOT NEW.order_id OR OLD.team_member_id IS NOT NEW.team_member_id
       OR OLD.status IS NOT NEW.status OR OLD.amount IS NOT NEW.amount
@@ -112,7 +105,7 @@ BEGIN
         SELECT '~walkin:' || substr(NEW.created_at, 1, 10) WHERE NEW.created_at IS NOT NULL;
 END;
 CREATE TRIGGER analysis_dirty_payments_del AFTER DELETE ON payments
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state)
+WHEN EXISTS (SELECT 1 FROM analysis_read_state)
 BEGIN
     INSERT INTO analysis_dirty (key) SELECT OLD.customer_id WHERE OLD.customer_id IS NOT NULL;
     INSERT INTO analysis_dirty (key)
@@ -123,7 +116,7 @@ END;
 
 -- Refunds: everyone their payment may belong to.
 CREATE TRIGGER analysis_dirty_refunds_ins AFTER INSERT ON refunds
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state)
+WHEN EXISTS (SELECT 1 FROM analysis_read_state)
 BEGIN
     INSERT INTO analysis_dirty (key)
         SELECT customer_id FROM payments WHERE id = NEW.payment_id AND customer_id IS NOT NULL;
@@ -135,7 +128,7 @@ BEGIN
          WHERE id = NEW.payment_id AND created_at IS NOT NULL;
 END;
 CREATE TRIGGER analysis_dirty_refunds_upd AFTER UPDATE ON refunds
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state)
+WHEN EXISTS (SELECT 1 FROM analysis_read_state)
  AND (OLD.payment_id IS NOT NEW.payment_id OR OLD.status IS NOT NEW.status
       OR OLD.amount IS NOT NEW.amount)
 BEGIN
@@ -150,7 +143,7 @@ BEGIN
          WHERE id IN (OLD.payment_id, NEW.payment_id) AND created_at IS NOT NULL;
 END;
 CREATE TRIGGER analysis_dirty_refunds_del AFTER DELETE ON refunds
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state)
+WHEN EXISTS (SELECT 1 FROM analysis_read_state)
 BEGIN
     INSERT INTO analysis_dirty (key)
         SELECT customer_id FROM payments WHERE id = OLD.payment_id AND customer_id IS NOT NULL;
@@ -164,10 +157,10 @@ END;
 
 -- Bookings: their customer.
 CREATE TRIGGER analysis_dirty_bookings_ins AFTER INSERT ON bookings
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state) AND NEW.customer_id IS NOT NULL
+WHEN EXISTS (SELECT 1 FROM analysis_read_state) AND NEW.customer_id IS NOT NULL
 BEGIN INSERT INTO analysis_dirty (key) VALUES (NEW.customer_id); END;
 CREATE TRIGGER analysis_dirty_bookings_upd AFTER UPDATE ON bookings
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state)
+WHEN EXISTS (SELECT 1 FROM analysis_read_state)
  AND (OLD.id IS NOT NEW.id OR OLD.customer_id IS NOT NEW.customer_id
       OR OLD.status IS NOT NEW.status OR OLD.start_at IS NOT NEW.start_at
       OR OLD.created_at IS NOT NEW.created_at OR OLD.location_id IS NOT NEW.location_id
@@ -177,31 +170,31 @@ BEGIN
     INSERT INTO analysis_dirty (key) SELECT NEW.customer_id WHERE NEW.customer_id IS NOT NULL;
 END;
 CREATE TRIGGER analysis_dirty_bookings_del AFTER DELETE ON bookings
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state) AND OLD.customer_id IS NOT NULL
+WHEN EXISTS (SELECT 1 FROM analysis_read_state) AND OLD.customer_id IS NOT NULL
 BEGIN INSERT INTO analysis_dirty (key) VALUES (OLD.customer_id); END;
 -- Loyalty accounts.
 CREATE TRIGGER analysis_dirty_loyalty_ins AFTER INSERT ON loyalty_accounts
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state) AND NEW.customer_id IS NOT NULL
+WHEN EXISTS (SELECT 1 FROM analysis_read_state) AND NEW.customer_id IS NOT NULL
 BEGIN INSERT INTO analysis_dirty (key) VALUES (NEW.customer_id); END;
 CREATE TRIGGER analysis_dirty_loyalty_upd AFTER UPDATE ON loyalty_accounts
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state)
+WHEN EXISTS (SELECT 1 FROM analysis_read_state)
  AND (OLD.customer_id IS NOT NEW.customer_id OR OLD.balance IS NOT NEW.balance)
 BEGIN
     INSERT INTO analysis_dirty (key) SELECT OLD.customer_id WHERE OLD.customer_id IS NOT NULL;
     INSERT INTO analysis_dirty (key) SELECT NEW.customer_id WHERE NEW.customer_id IS NOT NULL;
 END;
 CREATE TRIGGER analysis_dirty_loyalty_del AFTER DELETE ON loyalty_accounts
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state) AND OLD.customer_id IS NOT NULL
+WHEN EXISTS (SELECT 1 FROM analysis_read_state) AND OLD.customer_id IS NOT NULL
 BEGIN INSERT INTO analysis_dirty (key) VALUES (OLD.customer_id); END;
 
 -- What every part depends on: the locations' time zones (days are local). The catalog is
 -- not needed here: parts name items as their rows do and are resolved when merged.
 CREATE TRIGGER analysis_dirty_locations AFTER UPDATE ON locations
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state) AND OLD.timezone IS NOT NEW.timezone
+WHEN EXISTS (SELECT 1 FROM analysis_read_state) AND OLD.timezone IS NOT NEW.timezone
 BEGIN INSERT INTO analysis_dirty (key) VALUES ('*'); END;
 CREATE TRIGGER analysis_dirty_locations_ins AFTER INSERT ON locations
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state)
+WHEN EXISTS (SELECT 1 FROM analysis_read_state)
 BEGIN INSERT INTO analysis_dirty (key) VALUES ('*'); END;
 CREATE TRIGGER analysis_dirty_locations_del AFTER DELETE ON locations
-WHEN EXISTS (SELECT 1 FROM analysis_parts_state)
+WHEN EXISTS (SELECT 1 FROM analysis_read_state)
 BEGIN INSERT INTO analysis_dirty (key) VALUES ('*'); END;
