@@ -7,7 +7,8 @@
 //! changed since, and takes every other part from memory:
 //! * owners the store's triggers marked in `analysis_dirty` (a row of theirs was inserted,
 //!   changed or deleted: payments, refunds, orders, bookings, loyalty accounts, the customer
-//!   record; the triggers write only the owner's key, and only once a run has happened);
+//!   record; the triggers write only the owner's key, and the first run installs them
+//!   ([`install_triggers`]), so writes before any analysis pay nothing for them);
 //! * owners whose part has a row that starts to count by `now` (`valid_until`: an order or
 //!   payment dated after the last run, a booking that has started since).
 //!
@@ -104,6 +105,23 @@ fn dirty_marks(conn: &Connection) -> Result<(BTreeSet<String>, Option<i64>)> {
     Ok((dirty, seq))
 }
 
+/// The triggers that mark changed owners in `analysis_dirty`.
+const TRIGGERS: &str = include_str!("dirty_triggers.sql");
+
+/// Installs [`TRIGGERS`] unless every one of them is there. They are not in migration 0015
+/// so that writes before any analysis (the first import) pay nothing for them.
+pub fn install_triggers(conn: &Connection) -> Result<()> {
+    let present: usize = conn.query_row(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'analysis\\_dirty\\_%' ESCAPE '\\'",
+        [],
+        |r| r.get::<_, i64>(0),
+    )? as usize;
+    if present != TRIGGERS.matches("CREATE TRIGGER").count() {
+        conn.execute_batch(TRIGGERS)?;
+    }
+    Ok(())
+}
+
 /// The kept parts usable at `now` with the keys to derive again, or why not.
 fn plan(
     conn: &Connection,
@@ -155,8 +173,9 @@ pub fn load(
 ) -> Result<(Dataset, Update)> {
     let zones = Zones::load(conn)?;
     let catalog = Catalog::load(conn)?;
-    // The triggers mark owners once the state row exists: create it before anything is
-    // read, so every later write is either seen by this read or marked for the next.
+    // The triggers go in before anything is read, so every later write is either seen by
+    // this read or marked for the next.
+    install_triggers(conn)?;
     conn.execute(
         "INSERT OR IGNORE INTO analysis_read_state (id, generation, format) VALUES (1, 0, ?1)",
         [FORMAT],

@@ -244,3 +244,44 @@ async fn an_incremental_read_after_a_sync_stores_what_a_full_read_stores() {
     assert!(again.incremental_read);
     assert_eq!(again.owners_read, 0, "nothing changed since");
 }
+
+#[test]
+fn the_dirty_triggers_exist_only_once_analysis_has_run() {
+    let mut store = Store::open_in_memory().unwrap();
+    let triggers = |s: &Store| -> i64 {
+        s.conn()
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master
+                  WHERE type = 'trigger' AND name LIKE 'analysis_dirty_%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    assert_eq!(
+        triggers(&store),
+        0,
+        "writes before any analysis (the first import) pay nothing"
+    );
+    let now = DateTime::from_timestamp_millis(NOW_MS).unwrap();
+    recompute(&mut store, now).unwrap();
+    assert_eq!(triggers(&store), 21, "the first run installs them");
+    store
+        .conn()
+        .execute(
+            "INSERT INTO customers (id, given_name, provenance) VALUES ('C1', 'Ann', 'square_sync')",
+            [],
+        )
+        .unwrap();
+    let marked: Vec<String> = {
+        let mut stmt = store
+            .conn()
+            .prepare("SELECT key FROM analysis_dirty")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(marked, vec!["C1".to_string()]);
+}
