@@ -3,10 +3,11 @@
 //! - [`clv`]: the BG/NBD churn model and the Gamma-Gamma spend model, fitted by maximum
 //!   likelihood, and the standalone transactions report behind `keeper clv`.
 //! - [`derive`] reads what analysis needs from the store, one part per owner (customer or
-//!   walk-in day); [`cache`] keeps the parts (migration 0015) so a run after a sync reads
-//!   only the owners that changed; [`data`] merges parts into the dataset; [`metrics`] computes per-customer
-//!   metrics; [`model`] fits the models on the merchant's own visits; [`customers`] combines
-//!   them with a churn risk; [`staff`] and [`business`] compute team and business figures.
+//!   walk-in day); [`cache`] keeps the parts in memory between runs and reads again only
+//!   the owners that triggers marked as changed (migration 0015); [`data`] merges parts
+//!   into the dataset; [`metrics`] computes per-customer metrics; [`model`] fits the
+//!   models on the merchant's own visits; [`customers`] combines them with a churn risk;
+//!   [`staff`] and [`business`] compute team and business figures.
 //! - [`tasks`]: the ranked daily call list with its states and history.
 //! - [`recompute`]: the entry points ([`recompute()`], [`recompute_with`], [`analyse`],
 //!   [`run_stage`]); [`refit`] decides when the models are refitted; [`persist`] writes
