@@ -350,10 +350,16 @@ impl Dataset {
         let mut item_of: HashMap<&ServiceKey, Option<ItemInfo>> = HashMap::new();
         let mut modifier_of: HashMap<&ModifierKey, Option<ResolvedModifier>> = HashMap::new();
         for part in parts.values() {
-            for v in &part.visits {
-                extra_team.extend(v.team.iter().map(String::as_str));
+            let named = part
+                .visits
+                .iter()
+                .flat_map(|v| v.team.iter())
+                .chain(part.staff.keys().map(|(t, _)| t));
+            for t in named {
+                if !team_index.contains_key(t.as_str()) {
+                    extra_team.insert(t.as_str());
+                }
             }
-            extra_team.extend(part.staff.keys().map(|(t, _)| t.as_str()));
             for (c, n) in &part.currencies {
                 *currencies.entry(c).or_default() += n;
             }
@@ -380,10 +386,8 @@ impl Dataset {
             }
         }
         for t in extra_team {
-            if !team_index.contains_key(t) {
-                team_index.insert(t.to_string(), ds.team.len() as u32);
-                ds.team.push((t.to_string(), None));
-            }
+            team_index.insert(t.to_string(), ds.team.len() as u32);
+            ds.team.push((t.to_string(), None));
         }
         ds.currency = currencies
             .into_iter()
@@ -427,10 +431,15 @@ impl Dataset {
                     .unwrap_or(0),
             });
         }
-        let service_ix = |key: &ServiceKey| -> Option<u32> {
-            let info = item_of.get(key)?.as_ref()?;
-            service_index.get(info.name.as_str()).copied()
-        };
+        // Each key as rows name it → its service index, resolved once.
+        let service_of_key: HashMap<&ServiceKey, u32> = item_of
+            .iter()
+            .filter_map(|(&k, info)| {
+                let i = *service_index.get(info.as_ref()?.name.as_str())?;
+                Some((k, i))
+            })
+            .collect();
+        let service_ix = |key: &ServiceKey| -> Option<u32> { service_of_key.get(key).copied() };
 
         // Modifiers by name (the smallest group, the highest price), and per group the
         // order lines carrying it and the services it was sold with.
@@ -479,10 +488,14 @@ impl Dataset {
                 optional: eligible > 0 && f64::from(carried) < 0.8 * f64::from(eligible),
             });
         }
-        let modifier_ix = |key: &ModifierKey| -> Option<u32> {
-            let m = modifier_of.get(key)?.as_ref()?;
-            modifier_index.get(m.name.as_str()).copied()
-        };
+        let modifier_of_key: HashMap<&ModifierKey, u32> = modifier_of
+            .iter()
+            .filter_map(|(&k, m)| {
+                let i = *modifier_index.get(m.as_ref()?.name.as_str())?;
+                Some((k, i))
+            })
+            .collect();
+        let modifier_ix = |key: &ModifierKey| -> Option<u32> { modifier_of_key.get(key).copied() };
 
         // Customers by id.
         for (key, part) in parts {
