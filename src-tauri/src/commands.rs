@@ -136,12 +136,22 @@ pub async fn pick_spreadsheet(app: tauri::AppHandle) -> Result<Option<String>, A
         .map(|p| p.display().to_string()))
 }
 
+/// Checks the file and starts reading and matching it as a background job.
 #[tauri::command]
 pub async fn upload_spreadsheet(
     state: tauri::State<'_, AppState>,
     path: String,
-) -> Result<UploadSummary, ApiError> {
+) -> Result<UploadJob, ApiError> {
     blocking(state, move |app| app.upload_spreadsheet(&path)).await
+}
+
+/// A spreadsheet job (upload, re-match, undo) as it stands.
+#[tauri::command]
+pub async fn upload_job(
+    state: tauri::State<'_, AppState>,
+    job_id: String,
+) -> Result<UploadJob, ApiError> {
+    blocking(state, move |app| app.upload_job(&job_id)).await
 }
 
 #[tauri::command]
@@ -156,7 +166,7 @@ pub async fn update_mapping(
     state: tauri::State<'_, AppState>,
     upload_id: String,
     mapping: Vec<ColumnMapping>,
-) -> Result<UploadSummary, ApiError> {
+) -> Result<UploadJob, ApiError> {
     blocking(state, move |app| app.update_mapping(&upload_id, &mapping)).await
 }
 
@@ -206,7 +216,7 @@ pub async fn accept_above(
 pub async fn undo_upload(
     state: tauri::State<'_, AppState>,
     upload_id: String,
-) -> Result<(), ApiError> {
+) -> Result<UploadJob, ApiError> {
     blocking(state, move |app| app.undo_upload(&upload_id)).await
 }
 

@@ -6,7 +6,7 @@ mod tray;
 
 use keeper_api::app::App;
 use keeper_api::reviews::UrgentNotice;
-use keeper_api::views::{JobState, JobStatus};
+use keeper_api::views::{JobKind, JobState, JobStatus};
 use std::path::PathBuf;
 use std::sync::Arc;
 use tauri::{AppHandle, DragDropEvent, Emitter, Manager, WindowEvent};
@@ -53,6 +53,7 @@ pub fn run() {
             commands::list_reviews,
             commands::pick_spreadsheet,
             commands::upload_spreadsheet,
+            commands::upload_job,
             commands::list_uploads,
             commands::update_mapping,
             commands::match_candidates,
@@ -126,10 +127,15 @@ pub fn run() {
 }
 
 /// Every job snapshot goes to the UI; the tray tooltip follows; a finished or failed job
-/// also raises a desktop notification (the window may be closed to the tray).
+/// also raises a desktop notification (the window may be closed to the tray), except a
+/// spreadsheet job's.
 fn on_job_status(app: &AppHandle, status: &JobStatus) {
     let _ = app.emit(JOB_PROGRESS_EVENT, status);
     tray::set_status(app, status);
+    // A spreadsheet job's end shows on the match-review screen the owner is looking at.
+    if status.kind == Some(JobKind::Upload) {
+        return;
+    }
     let title = match status.state {
         JobState::Finished => "Keeper is up to date",
         JobState::Failed => "Keeper stopped",

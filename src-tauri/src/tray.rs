@@ -2,7 +2,7 @@
 //! whether Keeper is working and when it last synced.
 
 use crate::AppState;
-use keeper_api::views::{JobState, JobStatus};
+use keeper_api::views::{JobKind, JobState, JobStatus};
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
@@ -59,6 +59,8 @@ pub fn set_status(app: &AppHandle, status: &JobStatus) {
     };
     let text = match status.state {
         JobState::Running => format!("Keeper — {}", status.stage),
+        // A spreadsheet job says nothing about the last sync.
+        _ if status.kind == Some(JobKind::Upload) => "Keeper — idle".to_owned(),
         JobState::Finished => format!(
             "Keeper — last sync {}",
             status.finished_at.as_deref().unwrap_or("just now")

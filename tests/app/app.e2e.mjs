@@ -215,28 +215,42 @@ test('the customer list shows customers and opens a customer page', async () => 
 
 test('a spreadsheet dropped on the window is matched and its matches can be accepted', async () => {
   const customers = (await invoke('list_customers', {
-    query: { search: null, sort: 'value', descending: true, offset: 0, limit: 9 },
+    query: { search: null, sort: 'value', descending: true, offset: 0, limit: 20 },
   })).ok.rows;
-  assert.ok(customers.length >= 7, 'not enough customers to build a sheet from');
-  // The last three are written so the matcher cannot be sure (the initial or the first name,
-  // a misspelt family name, a phone and maybe an email Square does not have); at least one
-  // must land between the thresholds, to be accepted by hand.
-  const uncertainOnes = customers.splice(6, 3);
+  assert.ok(customers.length >= 11, 'not enough customers to build a sheet from');
+  // Five rows are written so the matcher cannot be sure, graded from weak to strong evidence,
+  // about two bits apart, against customers Square has both a phone and an email for (so the
+  // sheet's other phone and email count against them). Where a pair lands depends on the
+  // model fitted to this sheet and these customers (its prior moves every score by a few
+  // bits; on one demo merchant the single grade the test once used scored 0.66–0.81, on
+  // another 0.46–0.49): spread over the review band's width (0.5–0.9, about 3 bits), at least
+  // one lands between the thresholds, to be accepted by hand. Tried against twelve sets of the
+  // demo's customers with `keeper upload`: every set had one to four rows in review.
+  const uncertainOnes = customers.slice(6).filter((c) => c.phone && c.email).slice(0, 5);
+  assert.equal(uncertainOnes.length, 5, 'not enough customers with a phone and an email');
+  const sure = customers.slice(0, 6);
   const lines = ['Full Name,Mobile,E-mail,Notes'];
-  customers.forEach((c, i) => {
+  sure.forEach((c, i) => {
     // A mix the matcher must handle: exact emails, a typo'd name with the phone only.
     if (i % 2 === 0) lines.push(`${c.name},,${c.email ?? ''},Prefers mornings`);
     else lines.push(`${c.name.replace(/a/, 'e')},${c.phone ?? ''},,Allergic to latex`);
   });
   uncertainOnes.forEach((c, i) => {
     const parts = c.name.split(' ');
+    const given = parts[0];
     const family = parts[parts.length - 1];
     const misspelt = family.length > 3 ? family.slice(0, 3) + family[2] + family.slice(3) : family + 'e';
-    const initial = `${parts[0][0]}.`;
-    const other = `(212) 555-70${10 + i}`;
-    // Tried against the demo merchant (keeper upload): these score 0.66–0.81 there.
-    if (i === 1) lines.push(`${parts[0]} ${misspelt},${other},someone.else@example.invalid,${REVIEWED_NOTE}`);
-    else lines.push(`${initial} ${misspelt},${other},,${REVIEWED_NOTE}`);
+    const initial = `${given[0]}.`;
+    const phone = `(212) 555-70${10 + i}`;
+    const email = `someone.else${i}@example.invalid`;
+    const grades = [
+      `${initial} ${misspelt},${phone},${email}`,
+      `${initial} ${misspelt},${phone},`,
+      `${given} ${misspelt},${phone},${email}`,
+      `${initial} ${family},${phone},`,
+      `${given} ${misspelt},${phone},`,
+    ];
+    lines.push(`${grades[i]},${REVIEWED_NOTE}`);
   });
   lines.push('Nobody Known,+1 555 0100 999,nobody@example.invalid,Walk-in');
   const sheet = join(WORK, 'clients-from-old-system.csv');
@@ -244,15 +258,26 @@ test('a spreadsheet dropped on the window is matched and its matches can be acce
 
   // Drag the file from a small GTK window onto Keeper's window. On a loaded machine the X
   // drag can be lost before it starts (no upload at all): then it is dragged once more.
+  // The drop starts a background job (the first spreadsheet job of this database: id 1);
+  // its arrival is the job, recorded at once, and the upload exists when the job ends.
   for (let attempt = 1; ; attempt++) {
     await dragOnto(sheet);
     const arrived = await browser
-      .waitUntil(async () => (await invoke('list_uploads')).ok.length > 0, { timeout: 30_000, interval: 500 })
+      .waitUntil(async () => (await invoke('upload_job', { jobId: '1' })).ok !== undefined, {
+        timeout: 30_000,
+        interval: 500,
+      })
       .then(() => true, () => false);
     if (arrived) break;
-    assert.ok(attempt < 2, 'two drags of the sheet onto the window never produced an upload');
-    console.log('# the first drag produced no upload; dragging again');
+    assert.ok(attempt < 2, 'two drags of the sheet onto the window never started an upload');
+    console.log('# the first drag started no upload; dragging again');
   }
+  await browser.waitUntil(
+    async () => !['running', 'waiting'].includes((await invoke('upload_job', { jobId: '1' })).ok.state),
+    { timeout: 120_000, interval: 500, timeoutMsg: 'the upload job did not end in 2 minutes' },
+  );
+  const job = (await invoke('upload_job', { jobId: '1' })).ok;
+  assert.equal(job.state, 'finished', `the upload job failed: ${job.error_code}: ${job.error}`);
 
   const summary = await byTestId('upload-summary', 60_000);
   await browser.waitUntil(async () => (await summary.getText()).length > 0, { timeout: 10_000 });

@@ -1,5 +1,5 @@
 //! The incremental read: every owner's [`Part`] kept in memory between runs, and the
-//! store's marks of the owners that changed since (migration 0015).
+//! store's marks of the owners that changed since (migration 0022).
 //!
 //! A full read derives every owner's part from the history tables. The parts are then kept
 //! in this process, per database file, with the generation the run wrote to
@@ -108,7 +108,7 @@ fn dirty_marks(conn: &Connection) -> Result<(BTreeSet<String>, Option<i64>)> {
 /// The triggers that mark changed owners in `analysis_dirty`.
 const TRIGGERS: &str = include_str!("dirty_triggers.sql");
 
-/// Installs [`TRIGGERS`] unless every one of them is there. They are not in migration 0015
+/// Installs [`TRIGGERS`] unless every one of them is there. They are not in migration 0022
 /// so that writes before any analysis (the first import) pay nothing for them.
 pub fn install_triggers(conn: &Connection) -> Result<()> {
     let present: usize = conn.query_row(

@@ -1,5 +1,5 @@
 -- The triggers that mark the owners whose rows changed in `analysis_dirty` (migration
--- 0015), installed by analysis's first run on a database (`keeper_analysis::cache`), so
+-- 0022), installed by analysis's first run on a database (`keeper_analysis::cache`), so
 -- an import before any analysis pays nothing for them. A mark is the owner's key only: a
 -- customer id, `~walkin:YYYY-MM-DD` for the UTC day of a payment nobody owns, or `*` when
 -- the locations' time zones change (everything is read again). Walk-in payments of an

@@ -4,7 +4,7 @@
 //!   likelihood, and the standalone transactions report behind `keeper clv`.
 //! - [`derive`] reads what analysis needs from the store, one part per owner (customer or
 //!   walk-in day); [`cache`] keeps the parts in memory between runs and reads again only
-//!   the owners that triggers marked as changed (migration 0015); [`data`] merges parts
+//!   the owners that triggers marked as changed (migration 0022); [`data`] merges parts
 //!   into the dataset; [`metrics`] computes per-customer metrics; [`model`] fits the
 //!   models on the merchant's own visits; [`customers`] combines them with a churn risk;
 //!   [`staff`] and [`business`] compute team and business figures.

@@ -5,7 +5,7 @@
 //! [`crate::refit`]) and [`run_stage`] (the demo's stage: recompute and summarise with the
 //! top tasks).
 //!
-//! Incremental reads (migration 0015, [`crate::cache`]): after a sync only the owners whose
+//! Incremental reads (migration 0022, [`crate::cache`]): after a sync only the owners whose
 //! rows changed are read again; every other customer's derived history comes from the
 //! parts the previous run in this process kept in memory, and everything that depends on
 //! `now` is recomputed for everyone.
@@ -149,7 +149,7 @@ pub struct RecomputeReport {
     pub fitted_at: String,
     /// `customer_metrics` rows written or deleted (unchanged rows are left alone).
     pub rows_written: usize,
-    /// Whether only the owners that changed were read again (migration 0015, parts kept in
+    /// Whether only the owners that changed were read again (migration 0022, parts kept in
     /// memory by the previous run in this process), how many
     /// owners (customers and walk-in days) were read, and why a run asked to read
     /// incrementally read everything.

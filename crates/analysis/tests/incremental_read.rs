@@ -1,4 +1,4 @@
-//! Incremental reads (migration 0015): the `salon` merchant imported and analysed (every
+//! Incremental reads (migration 0022): the `salon` merchant imported and analysed (every
 //! owner's part kept in memory), then a day of changes in the simulator (new customers and
 //! sales, edits, a deletion, a merge, a booking, a catalog price change and a deleted
 //! modifier) read by a sync with a full customer listing (so the deletion and the merge,

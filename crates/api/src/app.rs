@@ -87,8 +87,8 @@ pub struct App {
     session: Arc<Mutex<Option<Session>>>,
     /// Long-lived servers (the demo simulator) run here, not on a job's own runtime.
     servers: Arc<tokio::runtime::Runtime>,
-    /// Where each upload of this session came from, to re-read it with a corrected mapping.
-    upload_paths: Mutex<HashMap<i64, PathBuf>>,
+    /// The spreadsheet job (`ui_jobs` id) the job slot is running, if any.
+    upload_job: Arc<Mutex<Option<i64>>>,
     urgent: UrgentAlerts,
     /// One connection kept open for the screens' reads and the owner's small edits: opening
     /// a connection per call would re-read the schema every time and lose the prepared
@@ -196,7 +196,7 @@ impl App {
                 .spawn(move || recount(&db, &summary))
                 .map_err(|e| err("internal", format!("could not start a thread: {e}")))?;
         }
-        Ok(App {
+        App {
             urgent: UrgentAlerts {
                 watch: Arc::new(Mutex::new(UrgentWatch::baseline(&seen))),
                 notifier: Arc::new(Mutex::new(None)),
@@ -206,10 +206,23 @@ impl App {
             search: Arc::new(Mutex::new(search)),
             session: Arc::new(Mutex::new(None)),
             servers: Arc::new(servers),
-            upload_paths: Mutex::new(HashMap::new()),
+            upload_job: Arc::new(Mutex::new(None)),
             reader: Mutex::new(reader),
             summary,
-        })
+        }
+        .resuming_upload_jobs()
+    }
+
+    /// Starts the spreadsheet jobs the app did not finish when it last ran (it quit or
+    /// crashed mid-job): each runs again from its recorded request, or only rebuilds its
+    /// customers' search documents when its changes were already committed.
+    fn resuming_upload_jobs(self) -> Result<App> {
+        let open = self.read(|store| crate::upload_jobs::open_jobs(store.conn()))?;
+        if !open.is_empty() {
+            tracing::info!(jobs = ?open, "finishing the spreadsheet jobs the app did not finish");
+            self.run_upload_jobs(open)?;
+        }
+        Ok(self)
     }
 
     pub fn db_path(&self) -> &Path {
@@ -770,33 +783,83 @@ impl App {
         Ok(rows.into_iter().map(review_entry).collect())
     }
 
-    /// Reads, matches and merges a dropped or picked spreadsheet.
-    pub fn upload_spreadsheet(&self, path: &str) -> Result<UploadSummary> {
-        self.upload_with(Path::new(path), Vec::new())
+    /// Reads, matches and merges a dropped or picked spreadsheet, as a background job: the
+    /// file is checked at once (`unsupported_file`, `file_unreadable`), the request recorded,
+    /// and the job started; follow it with [`App::upload_job`].
+    pub fn upload_spreadsheet(&self, path: &str) -> Result<UploadJob> {
+        let path = PathBuf::from(path);
+        crate::upload_jobs::check_file(&path)?;
+        self.start_upload_job(crate::upload_jobs::Request {
+            kind: UploadJobKind::Upload,
+            path: Some(path),
+            upload_id: None,
+            overrides: Vec::new(),
+        })
     }
 
-    fn upload_with(
-        &self,
-        path: &Path,
-        overrides: Vec<(String, keeper_enrich::columns::Field)>,
-    ) -> Result<UploadSummary> {
-        let request = crate::enrich::UploadRequest {
-            overrides,
-            ..Default::default()
-        };
-        let done = crate::enrich::upload(&self.db, path, &request, now())?;
-        self.upload_paths
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(done.upload_id, path.to_path_buf());
-        self.upload_summary(done.upload_id)
+    /// A spreadsheet job as the screen follows it.
+    pub fn upload_job(&self, id: &str) -> Result<UploadJob> {
+        let id = parse_id(id, "upload_job_not_found")?;
+        let status = self.jobs.status();
+        let live = (status.kind == Some(JobKind::Upload)
+            && status.state == JobState::Running
+            && *self.upload_job.lock().unwrap_or_else(|p| p.into_inner()) == Some(id))
+        .then_some(&status);
+        self.read(|store| crate::upload_jobs::view(store.conn(), id, live))
     }
 
-    fn upload_summary(&self, id: i64) -> Result<UploadSummary> {
-        self.list_uploads()?
-            .into_iter()
-            .find(|u| u.id == id.to_string())
-            .ok_or_else(|| err("upload_not_found", format!("No upload {id}")))
+    /// Records `request` and runs it in the job slot (`job_running` when the slot is busy:
+    /// the request is then forgotten).
+    fn start_upload_job(&self, request: crate::upload_jobs::Request) -> Result<UploadJob> {
+        let id = self.read(|store| crate::upload_jobs::record(store.conn(), &request, now()))?;
+        if let Err(e) = self.run_upload_jobs(vec![id]) {
+            self.read(|store| crate::upload_jobs::forget(store.conn(), id))?;
+            return Err(e);
+        }
+        self.upload_job(&id.to_string())
+    }
+
+    /// Runs the recorded spreadsheet jobs `ids` in order, as one job of the slot.
+    fn run_upload_jobs(&self, ids: Vec<i64>) -> Result<JobStatus> {
+        let db = self.db.clone();
+        let current = self.upload_job.clone();
+        let summary = self.summary.clone();
+        self.jobs
+            .start(JobKind::Upload, now_text(), now_text, move |h| async move {
+                let mut outcome = Ok(());
+                for id in ids {
+                    *current.lock().unwrap_or_else(|p| p.into_inner()) = Some(id);
+                    let done = crate::upload_jobs::run(&db, id, &h, &now);
+                    if outcome.is_ok() {
+                        outcome = done;
+                    }
+                }
+                *current.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                recount(&db, &summary);
+                outcome
+            })
+    }
+
+    /// Upload `id`, which must exist and not be undone (`upload_not_found`, `upload_undone`).
+    fn live_upload(&self, upload_id: &str) -> Result<i64> {
+        let id = parse_id(upload_id, "upload_not_found")?;
+        let undone: Option<Option<String>> = self.read(|store| {
+            store
+                .conn()
+                .query_row("SELECT undone_at FROM uploads WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .optional()
+                .map_err(db_err)
+        })?;
+        match undone {
+            None => Err(err("upload_not_found", format!("No upload {id}"))),
+            Some(Some(_)) => Err(err(
+                "upload_undone",
+                "This upload was undone already: drop the file again to start over.",
+            )),
+            Some(None) => Ok(id),
+        }
     }
 
     pub fn list_uploads(&self) -> Result<Vec<UploadSummary>> {
@@ -848,26 +911,12 @@ impl App {
         Ok(out)
     }
 
-    /// The owner corrected the column mapping: the upload is undone and the file read again
-    /// with the corrections.
-    pub fn update_mapping(
-        &self,
-        upload_id: &str,
-        mapping: &[ColumnMapping],
-    ) -> Result<UploadSummary> {
-        let id = parse_id(upload_id, "upload_not_found")?;
-        let path = self
-            .upload_paths
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&id)
-            .cloned()
-            .ok_or_else(|| {
-                err(
-                    "upload_file_unknown",
-                    "Keeper no longer knows where this file is: drop it on the window again.",
-                )
-            })?;
+    /// The owner corrected the column mapping: as one background job, the file is read again
+    /// with the corrections and matched, and the upload replaced by the new one (the old one
+    /// undone in the same transaction). Follow it with [`App::upload_job`]; its `upload_id`
+    /// is the new upload.
+    pub fn update_mapping(&self, upload_id: &str, mapping: &[ColumnMapping]) -> Result<UploadJob> {
+        let id = self.live_upload(upload_id)?;
         let mut overrides = Vec::new();
         for c in mapping {
             let name = c.field.clone().unwrap_or_else(|| "ignore".to_owned());
@@ -876,8 +925,21 @@ impl App {
                     .map_err(|_| err("unknown_field", format!("Keeper has no field {name}")))?;
             overrides.push((c.column.clone(), field));
         }
-        crate::enrich::undo_upload(&self.db, id, now())?;
-        self.upload_with(&path, overrides)
+        let path = self
+            .read(|store| crate::upload_jobs::path_of_upload(store.conn(), id))?
+            .ok_or_else(|| {
+                err(
+                    "upload_file_unknown",
+                    "Keeper does not know where this file is: drop it on the window again.",
+                )
+            })?;
+        crate::upload_jobs::check_file(&path)?;
+        self.start_upload_job(crate::upload_jobs::Request {
+            kind: UploadJobKind::Remap,
+            path: Some(path),
+            upload_id: Some(id),
+            overrides,
+        })
     }
 
     pub fn match_candidates(&self, upload_id: &str) -> Result<Vec<MatchCandidate>> {
@@ -922,10 +984,15 @@ impl App {
         Ok(crate::enrich::bulk_accept(&self.db, id, threshold, now())?.accepted as u32)
     }
 
-    pub fn undo_upload(&self, upload_id: &str) -> Result<()> {
-        let id = parse_id(upload_id, "upload_not_found")?;
-        crate::enrich::undo_upload(&self.db, id, now())?;
-        Ok(())
+    /// Undoes a whole upload as a background job (follow it with [`App::upload_job`]).
+    pub fn undo_upload(&self, upload_id: &str) -> Result<UploadJob> {
+        let id = self.live_upload(upload_id)?;
+        self.start_upload_job(crate::upload_jobs::Request {
+            kind: UploadJobKind::UndoUpload,
+            path: None,
+            upload_id: Some(id),
+            overrides: Vec::new(),
+        })
     }
 
     pub fn undo_candidate(&self, candidate_id: &str) -> Result<MatchCandidate> {

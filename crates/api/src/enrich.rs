@@ -167,8 +167,25 @@ pub fn choose_alternative(
     Ok(candidate)
 }
 
-/// The review screen's side-by-side fields, each with how it counted (`missing` when the
-/// explanation does not mention it).
+/// The matcher's fields behind one side-by-side row (the matcher compares a name as given
+/// and family name, an address as street, locality and postcode), each with the word the
+/// outcome uses for it.
+fn compared_fields(field: &str) -> Vec<(&str, &str)> {
+    match field {
+        "name" => vec![("given_name", "given"), ("family_name", "family")],
+        "address" => vec![
+            ("street", "street"),
+            ("locality", "locality"),
+            ("postcode", "postcode"),
+        ],
+        other => vec![(other, other)],
+    }
+}
+
+/// The review screen's side-by-side fields, each with how it counted: the level the matcher
+/// gave it (`missing` when the explanation does not mention it), or for a name or an address
+/// the level of each part compared ("given exact, family typo"), with the parts' weights
+/// summed.
 pub fn field_comparisons(
     fields: &[FieldPair],
     explanation: &[StoredEvidence],
@@ -176,17 +193,31 @@ pub fn field_comparisons(
     fields
         .iter()
         .map(|f| {
-            let (outcome, weight) = explanation
+            let parts = compared_fields(f.field);
+            let counted: Vec<(&str, &StoredEvidence)> = parts
                 .iter()
-                .find(|e| e.field == f.field)
-                .map(|e| (e.level.clone(), e.weight.unwrap_or(0.0)))
-                .unwrap_or_else(|| ("missing".to_owned(), 0.0));
+                .filter_map(|(field, word)| {
+                    explanation
+                        .iter()
+                        .find(|e| e.field == *field && e.level != "missing")
+                        .map(|e| (*word, e))
+                })
+                .collect();
+            let outcome = match counted.as_slice() {
+                [] => "missing".to_owned(),
+                [(_, e)] if parts.len() == 1 => e.level.clone(),
+                _ => counted
+                    .iter()
+                    .map(|(word, e)| format!("{word} {}", e.level))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
             FieldComparison {
                 field: f.field.to_owned(),
                 upload: Some(f.upload.clone()).filter(|s| !s.is_empty()),
                 square: Some(f.customer.clone()).filter(|s| !s.is_empty()),
                 outcome,
-                weight,
+                weight: counted.iter().map(|(_, e)| e.weight.unwrap_or(0.0)).sum(),
             }
         })
         .collect()
@@ -283,6 +314,66 @@ mod tests {
         let err = upload(&db, &file, &UploadRequest::default(), Utc::now()).unwrap_err();
         assert_eq!(err.code, "no_usable_column");
         assert!(list_uploads(&db).unwrap().is_empty());
+    }
+
+    fn evidence(field: &str, level: &str, weight: f64) -> StoredEvidence {
+        StoredEvidence {
+            field: field.to_owned(),
+            level: level.to_owned(),
+            weight: Some(weight),
+        }
+    }
+
+    fn pair(field: &'static str, upload: &str, customer: &str) -> FieldPair {
+        FieldPair {
+            field,
+            upload: upload.to_owned(),
+            customer: customer.to_owned(),
+        }
+    }
+
+    /// Regression: the review screen showed every name and address as "missing, 0.0" (the
+    /// matcher explains them as given/family name and street/locality/postcode, which the
+    /// side-by-side rows never looked up), so a row accepted on its name showed no reason.
+    #[test]
+    fn a_name_row_shows_the_given_and_family_name_levels_and_their_summed_weight() {
+        let explanation = [
+            evidence("given_name", "exact", 8.0),
+            evidence("family_name", "typo", 4.5),
+            evidence("phone", "different", -5.1),
+            evidence("email", "missing", 0.0),
+            evidence("street", "exact", 3.0),
+            evidence("locality", "missing", 0.0),
+            evidence("postcode", "exact", 2.5),
+        ];
+        let fields = [
+            pair("name", "Kenneth Gommes", "Kenneth Gomes"),
+            pair("phone", "(212) 555-7014", "+17815362128"),
+            pair("email", "", "kgomes@hotmail.com"),
+            pair(
+                "address",
+                "292 Harvard St 02458",
+                "292 Harvard St, Newton, MA, 02458",
+            ),
+            pair("birthday", "", ""),
+        ];
+        let rows = field_comparisons(&fields, &explanation);
+        let seen: Vec<(&str, &str, f64)> = rows
+            .iter()
+            .map(|r| (r.field.as_str(), r.outcome.as_str(), r.weight))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("name", "given exact, family typo", 12.5),
+                ("phone", "different", -5.1),
+                ("email", "missing", 0.0),
+                ("address", "street exact, postcode exact", 5.5),
+                ("birthday", "missing", 0.0),
+            ]
+        );
+        assert_eq!(rows[2].upload, None, "an empty sheet cell is no value");
+        assert_eq!(rows[2].square.as_deref(), Some("kgomes@hotmail.com"));
     }
 
     #[test]

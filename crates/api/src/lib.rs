@@ -16,6 +16,7 @@ pub mod reviews;
 pub mod schedule;
 pub mod search;
 pub mod task_context;
+pub mod upload_jobs;
 pub mod views;
 
 pub use error::{ApiError, Result};

@@ -6,7 +6,7 @@ use crate::{ApiError, Result};
 use chrono::{DateTime, Utc};
 use keeper_search::context::{TaskContext, TaskType};
 use keeper_search::index::{self, EmbedOptions, EmbedProgress, RefreshStats};
-use keeper_search::search::{Rankings, SearchFilters, SearchResults, Semantic};
+use keeper_search::search::{Query, Rankings, SearchFilters, SearchResults, Semantic};
 use keeper_search::{Embedder, SearchError, VectorCache};
 use keeper_store::Store;
 use serde::Serialize;
@@ -132,7 +132,13 @@ impl SearchService {
             .conn()
             .query_row("SELECT COUNT(*) FROM search_documents", [], |r| r.get(0))
             .map_err(SearchError::from)?;
-        if built == 0 {
+        // Documents built before migration 0019 have no profiles for query understanding yet:
+        // one refresh writes them (unchanged texts keep their vectors).
+        let profiled: i64 = store
+            .conn()
+            .query_row("SELECT COUNT(*) FROM search_profiles", [], |r| r.get(0))
+            .map_err(SearchError::from)?;
+        if built == 0 || profiled == 0 {
             index::refresh_documents(store.conn_mut(), now)?;
         }
         if let Ok(e) = self.embedder.as_mut()
@@ -155,10 +161,13 @@ impl SearchService {
             store.conn(),
             semantic,
             &mut self.vectors,
-            query,
-            limit,
-            filters,
-            Rankings::Hybrid,
+            Query {
+                text: query,
+                limit,
+                filters,
+                rankings: Rankings::Hybrid,
+                now,
+            },
         )?)
     }
 }

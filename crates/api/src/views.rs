@@ -32,7 +32,9 @@ macro_rules! view {
 
 view! {
     /// Which long-running job a status describes.
-    pub enum JobKind { Demo, Import, Sync }
+    /// `Upload`: a spreadsheet's upload, its re-match after a column correction, or its undo
+    /// (see [`UploadJob`]).
+    pub enum JobKind { Demo, Import, Sync, Upload }
 }
 
 view! {
@@ -342,7 +344,8 @@ view! {
         pub field: String,
         pub upload: Option<String>,
         pub square: Option<String>,
-        /// agree, partial, disagree or missing.
+        /// The matcher's level for the field (exact, typo, different, missing, ...); for a
+        /// name or an address, the level of each part compared ("given exact, family typo").
         pub outcome: String,
         /// How much this field counted (log-likelihood weight).
         pub weight: f64,
@@ -392,6 +395,34 @@ view! {
         pub created_at: String,
         pub undone: bool,
         pub mapping: Vec<ColumnMapping>,
+    }
+}
+
+view! {
+    /// What an upload job does.
+    pub enum UploadJobKind { Upload, Remap, UndoUpload }
+}
+
+view! {
+    /// A spreadsheet job (upload, re-match, undo) as the match-review screen follows it: the
+    /// command that starts it answers with it at once, `upload_job` reads it again. The job
+    /// runs in the app's job slot (its progress is also the `job-progress` status) and is
+    /// recorded in the database, so one the app did not finish is finished at the next start.
+    pub struct UploadJob {
+        pub id: String,
+        pub kind: UploadJobKind,
+        /// `waiting` (recorded, not started), `running`, `finished` or `failed`.
+        pub state: JobState,
+        /// The step in plain words ("Matching 200 rows against 20,308 customers").
+        pub stage: String,
+        /// Steps done out of all steps, 0–100.
+        pub percent: Option<f64>,
+        pub file_name: Option<String>,
+        /// The upload to show when the job ends: the new one (upload, remap) or the one undone.
+        pub upload_id: Option<String>,
+        /// For a failed job: the error code the UI switches on, and what to do.
+        pub error_code: Option<String>,
+        pub error: Option<String>,
     }
 }
 

@@ -1,12 +1,15 @@
 //! Writes one page of fetched objects: each object's JSON goes to the raw store (unchanged
-//! content is not rewritten) and is normalized, and the caller's checkpoint is written, all
+//! content is not rewritten) and is normalized (`keeper_normalize::ingest_in_order`, the
+//! write path `normalize_bench` measures, on the writer's thread: the import is paced by
+//! Square's limits, and a helper thread would take a core from the fetching tasks), and the
+//! caller's checkpoint is written, all
 //! in one transaction — a page and its checkpoint are stored together or not at all.
 
 use crate::fetched::Fetched;
 use crate::{Error, Result};
-use keeper_normalize::Context;
+use keeper_normalize::{Context, RawItem};
 use keeper_store::Store;
-use keeper_store::raw::{self, RawObject, RawWrite};
+use keeper_store::raw::RawWrite;
 use rusqlite::Connection;
 
 /// What writing a page did.
@@ -85,25 +88,26 @@ pub fn write_items(
         .conn_mut()
         .transaction()
         .map_err(|e| store_err(e.into()))?;
-    let mut out = PageWrite::default();
-    for item in items {
-        let raw = RawObject {
+    let raw_items: Vec<RawItem<'_>> = items
+        .iter()
+        .map(|item| RawItem {
             object_type: &item.object_type,
             square_id: &item.id,
             version: item.version.as_deref(),
             json: &item.json,
-        };
-        match raw::upsert(&tx, &raw, fetched_at).map_err(store_err)? {
+        })
+        .collect();
+    let ingested = keeper_normalize::ingest_in_order(&tx, &raw_items, fetched_at, ctx, normalize)
+        .map_err(|source| Error::Normalize { stream, source })?;
+    let mut out = PageWrite::default();
+    for done in &ingested {
+        match done.raw {
             RawWrite::Inserted => out.inserted += 1,
             RawWrite::Updated => out.updated += 1,
             RawWrite::Unchanged => out.unchanged += 1,
         }
-        if normalize {
-            let outcome = keeper_normalize::normalize_json(&tx, &item.object_type, &item.json, ctx)
-                .map_err(|source| Error::Normalize { stream, source })?;
-            if outcome.quarantined() {
-                out.quarantined += 1;
-            }
+        if done.outcome.as_ref().is_some_and(|o| o.quarantined()) {
+            out.quarantined += 1;
         }
         out.objects += 1;
     }

@@ -10,7 +10,7 @@
 use crate::ObjectKind;
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::prepared::{Prepared, prepare, write_prepared};
+use crate::prepared::{prepare, write_prepared};
 use crate::record::Outcome;
 use keeper_square::models as sq;
 use rusqlite::Connection;
@@ -82,7 +82,7 @@ pub fn write_decoded(
 /// Objects a helper thread decodes and prepares at a time.
 const CHUNK: usize = 64;
 /// Below this many objects, threads cost more than they save.
-const MIN_PARALLEL: usize = 2 * CHUNK;
+pub(crate) const MIN_PARALLEL: usize = 2 * CHUNK;
 
 /// How many helper threads decode and prepare: one fewer than the cores (the calling
 /// thread writes), at least one, at most three.
@@ -107,25 +107,40 @@ pub fn normalize_many<S: AsRef<str> + Sync, J: AsRef<str> + Sync>(
             .map(|(t, j)| crate::normalize_json(tx, t.as_ref(), j.as_ref(), ctx))
             .collect();
     }
+    pipeline(
+        items,
+        |(t, j)| decode(t.as_ref(), j.as_ref()).map(|d| prepare(d, ctx)),
+        |prepared, (_, j)| write_prepared(tx, prepared?, j.as_ref(), ctx),
+    )
+}
+
+/// Runs `work` on every item on helper threads, [`CHUNK`] items at a time, and `write` on
+/// the calling thread for each item with its result, in the items' order. Returns what
+/// `write` returned, in order; the first error stops it.
+pub(crate) fn pipeline<I: Sync, P: Send, O>(
+    items: &[I],
+    work: impl Fn(&I) -> P + Sync,
+    mut write: impl FnMut(P, &I) -> Result<O>,
+) -> Result<Vec<O>> {
     let chunks = items.len().div_ceil(CHUNK);
     let next = AtomicUsize::new(0);
     std::thread::scope(|scope| {
-        // Bounded so decoders stay a few chunks ahead of the writer; a send fails (and the
-        // decoder stops) once the writer has returned.
-        let (send, recv) = mpsc::sync_channel::<(usize, Vec<Result<Prepared>>)>(4 * decoders());
+        // Bounded so helpers stay a few chunks ahead of the writer; a send fails (and the
+        // helper stops) once the writer has returned.
+        let (send, recv) = mpsc::sync_channel::<(usize, Vec<P>)>(4 * decoders());
         for _ in 0..decoders() {
-            let (send, next) = (send.clone(), &next);
+            let (send, next, work) = (send.clone(), &next, &work);
             scope.spawn(move || {
                 loop {
                     let chunk = next.fetch_add(1, Ordering::Relaxed);
                     if chunk >= chunks {
                         return;
                     }
-                    let decoded = items[chunk * CHUNK..((chunk + 1) * CHUNK).min(items.len())]
+                    let done = items[chunk * CHUNK..((chunk + 1) * CHUNK).min(items.len())]
                         .iter()
-                        .map(|(t, j)| decode(t.as_ref(), j.as_ref()).map(|d| prepare(d, ctx)))
+                        .map(work)
                         .collect();
-                    if send.send((chunk, decoded)).is_err() {
+                    if send.send((chunk, done)).is_err() {
                         return;
                     }
                 }
@@ -133,22 +148,22 @@ pub fn normalize_many<S: AsRef<str> + Sync, J: AsRef<str> + Sync>(
         }
         drop(send);
         let mut outcomes = Vec::with_capacity(items.len());
-        let mut early: HashMap<usize, Vec<Result<Prepared>>> = HashMap::new();
+        let mut early: HashMap<usize, Vec<P>> = HashMap::new();
         for chunk in 0..chunks {
-            let decoded = match early.remove(&chunk) {
+            let done = match early.remove(&chunk) {
                 Some(d) => d,
                 None => loop {
                     let (n, d) = recv
                         .recv()
-                        .expect("a decoder thread stopped before its chunks were sent");
+                        .expect("a helper thread stopped before its chunks were sent");
                     if n == chunk {
                         break d;
                     }
                     early.insert(n, d);
                 },
             };
-            for (prepared, (_, json)) in decoded.into_iter().zip(&items[chunk * CHUNK..]) {
-                outcomes.push(write_prepared(tx, prepared?, json.as_ref(), ctx)?);
+            for (p, item) in done.into_iter().zip(&items[chunk * CHUNK..]) {
+                outcomes.push(write(p, item)?);
             }
         }
         Ok(outcomes)

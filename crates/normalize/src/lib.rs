@@ -14,6 +14,8 @@
 //!   [`prepared`] splits one object's work into what needs no store ([`prepare`]) and what
 //!   does ([`write_prepared`]); [`merge::repoint_customer`]
 //!   re-points history after a customer merge; [`visits`] derives visits.
+//! - [`ingest_many`] is the import's write path: a page of fetched objects into the raw
+//!   store and normalized, in one pass over the same pipeline.
 //!
 //! Nothing here reads the clock: `now` comes in the [`Context`].
 
@@ -25,6 +27,7 @@ pub mod context;
 pub mod customer;
 pub mod duplicate;
 pub mod error;
+pub mod ingest;
 pub mod location;
 pub mod loyalty;
 pub mod merge;
@@ -44,6 +47,7 @@ pub mod visits;
 pub use batch::{Decoded, decode, normalize_many, write_decoded};
 pub use context::{Context, Limits};
 pub use error::{Error, Result};
+pub use ingest::{Ingested, RawItem, ingest_in_order, ingest_many};
 pub use merge::{Repointed, repoint_customer};
 pub use prepared::{Prepared, prepare, write_prepared};
 pub use record::{Normalized, Outcome};

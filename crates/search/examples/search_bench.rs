@@ -16,7 +16,7 @@ mod sim;
 use chrono::{DateTime, Utc};
 use keeper_search::VectorCache;
 use keeper_search::index::{self, EmbedOptions};
-use keeper_search::search::{Rankings, SearchFilters, Semantic, search, search_cached};
+use keeper_search::search::{Query, Rankings, SearchFilters, Semantic, search, search_cached};
 use keeper_search::{Embedder, EmbedderOptions, ModelPaths};
 use keeper_sim::Profile;
 use keeper_store::Store;
@@ -268,10 +268,13 @@ fn main() {
         store.conn(),
         Semantic::On(&mut embedder),
         &mut cache,
-        QUERIES[0],
-        10,
-        &SearchFilters::default(),
-        Rankings::Hybrid,
+        Query {
+            text: QUERIES[0],
+            limit: 10,
+            filters: &SearchFilters::default(),
+            rankings: Rankings::Hybrid,
+            now,
+        },
     )
     .expect("search");
     let cold_ms = t.elapsed().as_secs_f64() * 1000.0;
@@ -293,10 +296,13 @@ fn main() {
                 store.conn(),
                 Semantic::On(&mut embedder),
                 &mut cache,
-                q,
-                10,
-                &SearchFilters::default(),
-                Rankings::Hybrid,
+                Query {
+                    text: q,
+                    limit: 10,
+                    filters: &SearchFilters::default(),
+                    rankings: Rankings::Hybrid,
+                    now,
+                },
             )
             .expect("search");
             times.push(t.elapsed().as_secs_f64() * 1000.0);
@@ -316,13 +322,63 @@ fn main() {
         format!("{p95:.1} ms"),
         "<= 30 ms",
     );
+    // What query understanding costs: the same keyword searches (no query embedding, so
+    // the model's time does not drown it) with understanding (the hybrid without the model,
+    // as the keyword fallback runs) and without (the bare BM25 list), interleaved so both
+    // see the same load.
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    for _ in 0..5 {
+        for q in QUERIES {
+            for (rankings, out) in [
+                (Rankings::Hybrid, &mut with),
+                (Rankings::KeywordOnly, &mut without),
+            ] {
+                let t = Instant::now();
+                search_cached(
+                    store.conn(),
+                    Semantic::Off("measuring".into()),
+                    &mut cache,
+                    Query {
+                        text: q,
+                        limit: 10,
+                        filters: &SearchFilters::default(),
+                        rankings,
+                        now,
+                    },
+                )
+                .expect("search");
+                out.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+    }
+    let p95_of = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[(v.len() * 95 / 100).min(v.len() - 1)]
+    };
+    let (with, without) = (p95_of(with), p95_of(without));
+    println!("keyword search p95: {with:.1} ms with query understanding, {without:.1} ms without");
+    bench(
+        &group,
+        "keyword search + query understanding p95",
+        format!("{with:.1} ms"),
+        "-",
+    );
+    bench(
+        &group,
+        "keyword search alone p95",
+        format!("{without:.1} ms"),
+        "-",
+    );
     let sample = search(
         store.conn(),
         Semantic::On(&mut embedder),
-        QUERIES[0],
-        3,
-        &SearchFilters::default(),
-        Rankings::Hybrid,
+        Query {
+            text: QUERIES[0],
+            limit: 3,
+            filters: &SearchFilters::default(),
+            rankings: Rankings::Hybrid,
+            now,
+        },
     )
     .expect("search");
     for h in &sample.hits {

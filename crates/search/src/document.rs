@@ -12,6 +12,7 @@
 //! queries.
 
 use crate::facts::{Count, CustomerFacts, SheetContext, SpendRank, Status};
+use crate::profile::Profile;
 use chrono::{DateTime, Utc};
 use keeper_normalize::money::money;
 use serde::Serialize;
@@ -37,6 +38,8 @@ pub struct CustomerDocument {
     pub services: String,
     /// Lower-case staff names joined by `|`.
     pub staff: String,
+    /// What query understanding filters and orders by (stored beside the document).
+    pub profile: Profile,
 }
 
 const MAX_NOTE_CHARS: usize = 120;
@@ -368,6 +371,7 @@ pub fn build(facts: &CustomerFacts, now: DateTime<Utc>) -> CustomerDocument {
         last_visit: facts.last_visit().map(|t| t.to_rfc3339()),
         services: join_lower(&services),
         staff: join_lower(&staff),
+        profile: Profile::of(facts),
         text,
         embed_text,
     }

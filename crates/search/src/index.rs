@@ -11,6 +11,7 @@ use crate::document::{self, CustomerDocument};
 use crate::error::{Result, SearchError};
 use crate::facts;
 use crate::model::{self, Embedder};
+use crate::profile;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -89,7 +90,8 @@ pub fn refresh_customers(
 }
 
 /// Inserts new documents and rewrites changed ones (with their FTS rows); unchanged ones are
-/// counted and left alone.
+/// counted and left alone. Every document's profile is written when it differs from the
+/// stored one (a spend rank can move while the text stays the same).
 fn write_documents(
     tx: &Connection,
     docs: &[CustomerDocument],
@@ -146,6 +148,7 @@ fn write_documents(
                 stats.inserted += 1;
             }
         }
+        profile::write(tx, &d.customer_id, &d.profile)?;
     }
     Ok(stats)
 }
@@ -160,6 +163,7 @@ fn remove_documents(tx: &Connection, customer_ids: &[String]) -> Result<usize> {
         if let Some(rowid) = find.query_row([id], |r| r.get::<_, i64>(0)).optional()? {
             fts_delete.execute([rowid])?;
             delete.execute([rowid])?;
+            profile::remove(tx, id)?;
             removed += 1;
         }
     }

@@ -10,6 +10,9 @@
 //! - [`search`] fuses BM25 and cosine with [`fuse`] (reciprocal rank fusion) under filters,
 //!   falling back to keyword search when the model is unavailable; [`vectors`] keeps the
 //!   vectors in memory between searches.
+//! - [`profile`] keeps each customer's facts for query understanding; [`understand`] turns
+//!   an owner's words about status, time, spend, cadence, services, add-ons, staff, missed
+//!   bookings and reviews into conditions over them, which order the search's results.
 //! - [`context`] answers `get_context_for_task`; [`stage`] is the demo/sync stage.
 
 pub mod context;
@@ -19,9 +22,11 @@ pub mod facts;
 pub mod fuse;
 pub mod index;
 pub mod model;
+pub mod profile;
 pub mod runtime;
 pub mod search;
 pub mod stage;
+pub mod understand;
 pub mod vectors;
 
 pub use context::{TaskContext, TaskType, get_context_for_task};

@@ -1,12 +1,18 @@
 //! Hybrid customer search: FTS5 BM25 over the context documents fused with cosine similarity
 //! of the stored vectors by reciprocal rank fusion, under filters (lapsed, service, staff,
-//! minimum lifetime value). Without the model it is keyword search alone, and the result says
-//! that semantic search is off and why.
+//! minimum lifetime value), and ordered by what the query was understood to ask
+//! ([`crate::understand`]): customers meeting more of its conditions first, then by the order
+//! it names (spend, cadence, ...), then by the fused rank. Without the model it is keyword
+//! search with the same understanding, and the result says that semantic search is off and
+//! why.
 
 use crate::error::Result;
 use crate::fuse::{RRF_K, weighted_reciprocal_rank_fusion};
 use crate::model::Embedder;
+use crate::profile::Profiles;
+use crate::understand::{Understanding, understand};
 use crate::vectors::VectorCache;
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -45,7 +51,7 @@ pub enum SearchMode {
 pub struct SearchHit {
     pub customer_id: String,
     pub display_name: String,
-    /// Fused score (higher is better).
+    /// Conditions of the query met plus the fused score (higher is better).
     pub score: f64,
     /// 1-based rank in the keyword (BM25) list, if present there.
     pub keyword_rank: Option<usize>,
@@ -81,7 +87,8 @@ pub struct SearchResults {
 /// (hybrid 0.87). The evaluation sweeps this weight; it was chosen on that same query set.
 pub const SEMANTIC_WEIGHT: f64 = 0.1;
 
-/// Which rankings to use (the hybrid is the default; the others exist for evaluation).
+/// Which rankings to use (the hybrid is the default; the others exist for evaluation and
+/// are the bare lists: BM25 alone, cosine alone, without query understanding).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rankings {
     Hybrid,
@@ -133,6 +140,11 @@ const STOP_WORDS: &[&str] = &[
     "all",
     "any",
 ];
+
+/// A word the keyword search leaves out (query understanding's filler words include these).
+pub(crate) fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.contains(&word)
+}
 
 /// The FTS5 query for free text: its words, quoted and OR-ed (BM25 ranks by how many and how
 /// rare). `None` when no searchable word remains.
@@ -233,38 +245,89 @@ fn semantic_ranking(
     })
 }
 
-/// Searches the customers. `rankings` chooses the lists to fuse (use [`Rankings::Hybrid`]).
-/// Reads the vectors for this one search; a caller that searches repeatedly keeps a
-/// [`VectorCache`] and calls [`search_cached`].
+/// What one search asks: the text, how many hits, filters, which rankings (use
+/// [`Rankings::Hybrid`]) and the `now` that times in the query ("since spring") and statuses
+/// are relative to.
+#[derive(Debug, Clone, Copy)]
+pub struct Query<'a> {
+    pub text: &'a str,
+    pub limit: usize,
+    pub filters: &'a SearchFilters,
+    pub rankings: Rankings,
+    pub now: DateTime<Utc>,
+}
+
+/// Searches the customers. Reads the vectors and profiles for this one search; a caller that
+/// searches repeatedly keeps a [`VectorCache`] and calls [`search_cached`].
 pub fn search(
     conn: &Connection,
     semantic: Semantic<'_>,
-    query: &str,
-    limit: usize,
-    filters: &SearchFilters,
-    rankings: Rankings,
+    query: Query<'_>,
 ) -> Result<SearchResults> {
-    search_cached(
-        conn,
-        semantic,
-        &mut VectorCache::new(),
-        query,
-        limit,
-        filters,
-        rankings,
-    )
+    search_cached(conn, semantic, &mut VectorCache::new(), query)
 }
 
-/// [`search`] with the vectors kept in `cache` between calls (reloaded only after a change).
+/// Orders the customers by what the query was understood to ask: those meeting more
+/// conditions first, then by the order it names, then by the fused rank; customers the
+/// conditions do not touch keep their fused order after them. `allowed` are the rowids the
+/// filters let through (`None`: all). Only the first `limit` are ordered exactly.
+fn understood_order(
+    understanding: &Understanding,
+    profiles: &Profiles,
+    now: DateTime<Utc>,
+    fused: Vec<(i64, f64)>,
+    allowed: Option<&HashSet<i64>>,
+    limit: usize,
+) -> Vec<(i64, f64)> {
+    let fused_at: HashMap<i64, (usize, f64)> = fused
+        .iter()
+        .enumerate()
+        .map(|(i, (id, s))| (*id, (i, *s)))
+        .collect();
+    let mut met: Vec<(i64, usize, f64, usize, f64)> = profiles
+        .rows
+        .iter()
+        .filter(|(id, _)| allowed.is_none_or(|a| a.contains(id)))
+        .filter_map(|(id, p)| {
+            let n = understanding.met(p, now);
+            let (rank, score) = fused_at.get(id).copied().unwrap_or((usize::MAX, 0.0));
+            (n > 0).then(|| (*id, n, understanding.key(p), rank, score))
+        })
+        .collect();
+    let order = |a: &(i64, usize, f64, usize, f64), b: &(i64, usize, f64, usize, f64)| {
+        b.1.cmp(&a.1)
+            .then(a.2.total_cmp(&b.2))
+            .then(a.3.cmp(&b.3))
+            .then(a.0.cmp(&b.0))
+    };
+    // Only the first `limit` are shown: select them, then sort those.
+    if met.len() > limit {
+        met.select_nth_unstable_by(limit, order);
+        met.truncate(limit);
+    }
+    met.sort_by(order);
+    let placed: HashSet<i64> = met.iter().map(|m| m.0).collect();
+    met.into_iter()
+        .map(|(id, n, _, _, score)| (id, n as f64 + score))
+        .chain(fused.into_iter().filter(|(id, _)| !placed.contains(id)))
+        .collect()
+}
+
+/// [`search`] with the vectors and profiles kept in `cache` between calls (reloaded only
+/// after a change).
 pub fn search_cached(
     conn: &Connection,
     semantic: Semantic<'_>,
     cache: &mut VectorCache,
-    query: &str,
-    limit: usize,
-    filters: &SearchFilters,
-    rankings: Rankings,
+    q: Query<'_>,
 ) -> Result<SearchResults> {
+    let Query {
+        text: query,
+        limit,
+        filters,
+        rankings,
+        now,
+    } = q;
     let limit = limit.max(1);
     let depth = (limit * 5).max(50);
     // The cache knows how many current vectors there are once synchronised (a cheap check of
@@ -298,13 +361,28 @@ pub fn search_cached(
         _ => vec![],
     };
     let semantic_ids: Vec<i64> = semantic_list.iter().map(|(id, _)| *id).collect();
-    let fused = weighted_reciprocal_rank_fusion(
+    let mut fused = weighted_reciprocal_rank_fusion(
         &[
             (keyword.as_slice(), 1.0),
             (semantic_ids.as_slice(), SEMANTIC_WEIGHT),
         ],
         RRF_K,
     );
+    if rankings == Rankings::Hybrid {
+        let allowed = filtered_rowids(conn, filters)?;
+        let profiles = cache.sync_profiles(conn)?;
+        let understanding = understand(query, &profiles.vocabulary, now);
+        if !understanding.is_empty() {
+            fused = understood_order(
+                &understanding,
+                profiles,
+                now,
+                fused,
+                allowed.as_ref(),
+                limit,
+            );
+        }
+    }
     let keyword_rank: HashMap<i64, usize> = keyword
         .iter()
         .enumerate()

@@ -4,7 +4,7 @@
 use crate::error::{Result, SearchError};
 use crate::index::{self, EmbedOptions, EmbedProgress, RefreshStats};
 use crate::model::{Embedder, EmbedderOptions, ModelPaths};
-use crate::search::{self, Rankings, SearchFilters, SearchHit, SearchMode, Semantic};
+use crate::search::{self, Query, Rankings, SearchFilters, SearchHit, SearchMode, Semantic};
 use chrono::{DateTime, Utc};
 use keeper_store::Store;
 use serde::Serialize;
@@ -99,10 +99,13 @@ pub fn run_stage(
     let results = search::search(
         store.conn(),
         semantic,
-        SAMPLE_QUERY,
-        5,
-        &SearchFilters::default(),
-        Rankings::Hybrid,
+        Query {
+            text: SAMPLE_QUERY,
+            limit: 5,
+            filters: &SearchFilters::default(),
+            rankings: Rankings::Hybrid,
+            now,
+        },
     )?;
     Ok(SearchSummary {
         refresh,

@@ -4,10 +4,11 @@
 //! The cache knows which database and which state of it it holds: migration 0012 keeps a
 //! generation number that triggers bump on every write to `search_documents`, and the cache
 //! reloads only when the database path, the model or that number changed (one tiny read per
-//! search otherwise).
+//! search otherwise). It holds the customers' profiles ([`crate::profile`]) the same way.
 
 use crate::error::Result;
 use crate::model::{self, DIMENSIONS};
+use crate::profile::{self, Profiles};
 use rusqlite::Connection;
 
 /// Vectors of the documents whose embedding is current, in rowid order.
@@ -18,6 +19,8 @@ pub struct VectorCache {
     /// `rowids.len() * DIMENSIONS` values, row after row.
     data: Vec<f32>,
     loads: usize,
+    profiles_key: Option<(String, i64)>,
+    profiles: Profiles,
 }
 
 /// The generation number of migration 0012.
@@ -82,6 +85,20 @@ impl VectorCache {
         self.key = Some(key);
         self.loads += 1;
         Ok(())
+    }
+
+    /// Makes the cache hold the current profiles of `conn`'s database (read only when
+    /// something changed since the last call) and returns them.
+    pub fn sync_profiles(&mut self, conn: &Connection) -> Result<&Profiles> {
+        let key = (
+            conn.path().unwrap_or_default().to_string(),
+            generation(conn)?,
+        );
+        if self.profiles_key.as_ref() != Some(&key) {
+            self.profiles = profile::load(conn)?;
+            self.profiles_key = Some(key);
+        }
+        Ok(&self.profiles)
     }
 
     /// The `depth` rowids most similar to `query` (a unit vector), best first, among those

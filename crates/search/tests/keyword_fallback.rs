@@ -6,7 +6,7 @@ mod common;
 use common::{Salon, now};
 use keeper_search::context::{Similarity, TaskType, get_context_for_task};
 use keeper_search::index::{embedded_count, pending_count, refresh_documents};
-use keeper_search::search::{Rankings, SearchFilters, SearchMode, Semantic, search};
+use keeper_search::search::{Query, Rankings, SearchFilters, SearchMode, Semantic, search};
 use keeper_search::{SearchError, load_embedder};
 
 fn ids(results: &keeper_search::SearchResults) -> Vec<&str> {
@@ -27,10 +27,13 @@ fn without_the_model_search_is_keyword_only_and_says_why() {
     let results = search(
         salon.store.conn(),
         Semantic::Off(err.to_string()),
-        "olaplex",
-        10,
-        &SearchFilters::default(),
-        Rankings::Hybrid,
+        Query {
+            text: "olaplex",
+            limit: 10,
+            filters: &SearchFilters::default(),
+            rankings: Rankings::Hybrid,
+            now: now(),
+        },
     )
     .unwrap();
     assert_eq!(results.mode, SearchMode::KeywordOnly);
@@ -54,10 +57,13 @@ fn keyword_search_stems_words_and_ranks_by_bm25() {
     let r = search(
         salon.store.conn(),
         Semantic::Off("test".into()),
-        "beard trims",
-        10,
-        &SearchFilters::default(),
-        Rankings::Hybrid,
+        Query {
+            text: "beard trims",
+            limit: 10,
+            filters: &SearchFilters::default(),
+            rankings: Rankings::Hybrid,
+            now: now(),
+        },
     )
     .unwrap();
     assert_eq!(ids(&r)[0], "C_BEN");
@@ -71,10 +77,13 @@ fn filters_restrict_results_by_lapsed_service_staff_and_value() {
         let r = search(
             salon.store.conn(),
             Semantic::Off("test".into()),
-            "visit cut balayage manicure trim",
-            10,
-            &filters,
-            Rankings::Hybrid,
+            Query {
+                text: "visit cut balayage manicure trim",
+                limit: 10,
+                filters: &filters,
+                rankings: Rankings::Hybrid,
+                now: now(),
+            },
         )
         .unwrap();
         let mut v: Vec<String> = r.hits.into_iter().map(|h| h.customer_id).collect();
@@ -137,10 +146,13 @@ fn a_second_refresh_changes_nothing_and_an_edit_changes_one_document() {
     let r = search(
         salon.store.conn(),
         Semantic::Off("test".into()),
-        "Leeds",
-        5,
-        &SearchFilters::default(),
-        Rankings::Hybrid,
+        Query {
+            text: "Leeds",
+            limit: 5,
+            filters: &SearchFilters::default(),
+            rankings: Rankings::Hybrid,
+            now: now(),
+        },
     )
     .unwrap();
     assert_eq!(ids(&r), vec!["C_BEN"]);

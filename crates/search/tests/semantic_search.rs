@@ -9,7 +9,7 @@ use keeper_search::context::{Similarity, TaskType, get_context_for_task};
 use keeper_search::index::{
     EmbedOptions, embed_pending, embedded_count, pending_count, refresh_documents,
 };
-use keeper_search::search::{Rankings, SearchFilters, SearchMode, Semantic, search};
+use keeper_search::search::{Query, Rankings, SearchFilters, SearchMode, Semantic, search};
 use keeper_search::{Embedder, SearchError, load_embedder, model};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -56,10 +56,13 @@ fn a_colour_client_ranks_above_an_unrelated_one_for_hair_colouring() {
     let semantic = search(
         salon.store.conn(),
         Semantic::On(&mut e),
-        "hair colouring",
-        5,
-        &SearchFilters::default(),
-        Rankings::SemanticOnly,
+        Query {
+            text: "hair colouring",
+            limit: 5,
+            filters: &SearchFilters::default(),
+            rankings: Rankings::SemanticOnly,
+            now: now(),
+        },
     )
     .unwrap();
     assert_eq!(semantic.mode, SearchMode::SemanticOnly);
@@ -78,10 +81,13 @@ fn a_colour_client_ranks_above_an_unrelated_one_for_hair_colouring() {
     let hybrid = search(
         salon.store.conn(),
         Semantic::On(&mut e),
-        "hair colouring",
-        5,
-        &SearchFilters::default(),
-        Rankings::Hybrid,
+        Query {
+            text: "hair colouring",
+            limit: 5,
+            filters: &SearchFilters::default(),
+            rankings: Rankings::Hybrid,
+            now: now(),
+        },
     )
     .unwrap();
     assert_eq!(hybrid.mode, SearchMode::Hybrid);
@@ -105,10 +111,13 @@ fn a_client_who_stopped_coming_ranks_first_for_a_query_about_lost_clients() {
     let r = search(
         salon.store.conn(),
         Semantic::On(&mut e),
-        "clients we have lost who no longer visit",
-        5,
-        &SearchFilters::default(),
-        Rankings::SemanticOnly,
+        Query {
+            text: "clients we have lost who no longer visit",
+            limit: 5,
+            filters: &SearchFilters::default(),
+            rankings: Rankings::SemanticOnly,
+            now: now(),
+        },
     )
     .unwrap();
     // Cara (lapsed regular) and Eve (came once, never back) are the two lost clients.

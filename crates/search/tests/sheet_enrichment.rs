@@ -11,7 +11,7 @@ use keeper_search::index::{
     EmbedOptions, embed_pending, pending_count, refresh_customers, refresh_documents,
 };
 use keeper_search::model;
-use keeper_search::search::{Rankings, SearchFilters, Semantic, search};
+use keeper_search::search::{Query, Rankings, SearchFilters, Semantic, search};
 use keeper_search::{Embedder, load_embedder};
 use rusqlite::Connection;
 use std::sync::atomic::AtomicBool;
@@ -31,10 +31,13 @@ fn keyword_ids(conn: &Connection, query: &str) -> Vec<String> {
     search(
         conn,
         Semantic::Off("test".into()),
-        query,
-        5,
-        &SearchFilters::default(),
-        Rankings::KeywordOnly,
+        Query {
+            text: query,
+            limit: 5,
+            filters: &SearchFilters::default(),
+            rankings: Rankings::KeywordOnly,
+            now: now(),
+        },
     )
     .unwrap()
     .hits
@@ -146,10 +149,13 @@ fn semantic_similarity(conn: &Connection, e: &mut Embedder, query: &str, id: &st
     let r = search(
         conn,
         Semantic::On(e),
-        query,
-        5,
-        &SearchFilters::default(),
-        Rankings::SemanticOnly,
+        Query {
+            text: query,
+            limit: 5,
+            filters: &SearchFilters::default(),
+            rankings: Rankings::SemanticOnly,
+            now: now(),
+        },
     )
     .unwrap();
     let i = r.hits.iter().position(|h| h.customer_id == id).unwrap();

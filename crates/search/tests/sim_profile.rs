@@ -8,7 +8,7 @@ mod sim;
 
 use common::now;
 use keeper_search::index::refresh_documents;
-use keeper_search::search::{Rankings, SearchFilters, Semantic, search};
+use keeper_search::search::{Query, Rankings, SearchFilters, Semantic, search};
 use keeper_sim::Profile;
 use keeper_store::Store;
 
@@ -62,10 +62,13 @@ fn keyword_search_over_the_simulated_shop_returns_documents_that_mention_the_wor
     let r = search(
         store.conn(),
         Semantic::Off("test".into()),
-        &term,
-        10,
-        &SearchFilters::default(),
-        Rankings::Hybrid,
+        Query {
+            text: &term,
+            limit: 10,
+            filters: &SearchFilters::default(),
+            rankings: Rankings::Hybrid,
+            now: now(),
+        },
     )
     .unwrap();
     assert_eq!(

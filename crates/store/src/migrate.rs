@@ -103,6 +103,26 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "search_query",
         sql: include_str!("migrations/0018_search_query.sql"),
     },
+    Migration {
+        version: 19,
+        name: "search_query",
+        sql: include_str!("migrations/0019_search_query.sql"),
+    },
+    Migration {
+        version: 20,
+        name: "normalize_speed",
+        sql: include_str!("migrations/0020_normalize_speed.sql"),
+    },
+    Migration {
+        version: 21,
+        name: "ui_jobs",
+        sql: include_str!("migrations/0021_ui_jobs.sql"),
+    },
+    Migration {
+        version: 22,
+        name: "analysis_incremental_read",
+        sql: include_str!("migrations/0022_analysis_incremental_read.sql"),
+    },
 ];
 
 /// The schema version a fully migrated database has.

@@ -45,39 +45,114 @@ pub fn content_hash(json: &str) -> String {
 /// Stores `obj` fetched at `fetched_at` (RFC 3339). Unchanged content is not rewritten, so
 /// `fetched_at` keeps the first time this exact content was seen.
 pub fn upsert(conn: &Connection, obj: &RawObject<'_>, fetched_at: &str) -> Result<RawWrite> {
-    let hash = content_hash(obj.json);
-    let existing: Option<String> = conn
-        .prepare_cached(
-            "SELECT content_hash FROM raw_objects WHERE object_type = ?1 AND square_id = ?2",
-        )?
-        .query_row((obj.object_type, obj.square_id), |r| r.get(0))
-        .optional()?;
-    match existing {
-        Some(h) if h == hash => Ok(RawWrite::Unchanged),
-        Some(_) => {
-            conn.prepare_cached(
-                "UPDATE raw_objects SET version = ?3, fetched_at = ?4, content_hash = ?5, json = ?6
-                 WHERE object_type = ?1 AND square_id = ?2",
-            )?
-            .execute((
-                obj.object_type,
-                obj.square_id,
-                obj.version,
-                fetched_at,
-                &hash,
-                obj.json,
-            ))?;
-            Ok(RawWrite::Updated)
-        }
-        None => {
-            conn.prepare_cached(
-                "INSERT INTO raw_objects (object_type, square_id, version, fetched_at, content_hash, json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute((obj.object_type, obj.square_id, obj.version, fetched_at, &hash, obj.json))?;
-            Ok(RawWrite::Inserted)
-        }
+    let written = write_hashed(conn, obj, &content_hash(obj.json), fetched_at)?;
+    if written == RawWrite::Inserted {
+        add_counts(conn, [(obj.object_type, 1)])?;
     }
+    Ok(written)
+}
+
+/// Stores a batch of objects, each with its [`content_hash`] (computed by the caller, e.g. on
+/// another thread), as [`upsert`] does one. Returns what happened to each object, in order.
+pub fn upsert_many<'a>(
+    conn: &Connection,
+    objs: impl IntoIterator<Item = (RawObject<'a>, &'a str)>,
+    fetched_at: &str,
+) -> Result<Vec<RawWrite>> {
+    let mut batch = RawBatch::default();
+    let out = objs
+        .into_iter()
+        .map(|(obj, hash)| batch.write(conn, &obj, hash, fetched_at))
+        .collect::<Result<_>>()?;
+    batch.finish(conn)?;
+    Ok(out)
+}
+
+/// Raw writes inside one transaction whose `raw_object_counts` figures are added once per
+/// type at the end ([`finish`](Self::finish), in the same transaction) instead of per row.
+#[derive(Debug, Default)]
+pub struct RawBatch {
+    inserted: Vec<(String, u64)>,
+}
+
+impl RawBatch {
+    /// Stores `obj`, whose JSON hashes to `hash` (its [`content_hash`]), as [`upsert`] does.
+    pub fn write(
+        &mut self,
+        conn: &Connection,
+        obj: &RawObject<'_>,
+        hash: &str,
+        fetched_at: &str,
+    ) -> Result<RawWrite> {
+        let written = write_hashed(conn, obj, hash, fetched_at)?;
+        if written == RawWrite::Inserted {
+            match self.inserted.iter_mut().find(|(t, _)| t == obj.object_type) {
+                Some((_, n)) => *n += 1,
+                None => self.inserted.push((obj.object_type.to_owned(), 1)),
+            }
+        }
+        Ok(written)
+    }
+
+    /// Adds the inserted objects to `raw_object_counts`. Call before the transaction
+    /// commits; a batch dropped without it leaves the figures short.
+    pub fn finish(self, conn: &Connection) -> Result<()> {
+        add_counts(conn, self.inserted.iter().map(|(t, n)| (t.as_str(), *n)))
+    }
+}
+
+/// Writes one object whose JSON hashes to `hash`. A new object is a plain insert (no read
+/// first: on a first import nearly every object is new); only when its key is already
+/// stored is the stored hash read, and the row rewritten if the content changed.
+fn write_hashed(
+    conn: &Connection,
+    obj: &RawObject<'_>,
+    hash: &str,
+    fetched_at: &str,
+) -> Result<RawWrite> {
+    let inserted = conn
+        .prepare_cached(
+            "INSERT INTO raw_objects (object_type, square_id, version, fetched_at, content_hash, json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute((obj.object_type, obj.square_id, obj.version, fetched_at, hash, obj.json));
+    match inserted {
+        Ok(_) => return Ok(RawWrite::Inserted),
+        Err(e) if crate::row_macro::is_key_conflict(&e) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let (rowid, stored): (i64, String) = conn
+        .prepare_cached(
+            "SELECT rowid, content_hash FROM raw_objects WHERE object_type = ?1 AND square_id = ?2",
+        )?
+        .query_row((obj.object_type, obj.square_id), |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    if stored == hash {
+        return Ok(RawWrite::Unchanged);
+    }
+    conn.prepare_cached(
+        "UPDATE raw_objects SET version = ?2, fetched_at = ?3, content_hash = ?4, json = ?5
+         WHERE rowid = ?1",
+    )?
+    .execute((rowid, obj.version, fetched_at, hash, obj.json))?;
+    Ok(RawWrite::Updated)
+}
+
+/// Adds inserted objects to `raw_object_counts` (migration 0013's figures, kept by this
+/// module since 0020 instead of by a trigger per row).
+fn add_counts<'a>(
+    conn: &Connection,
+    added: impl IntoIterator<Item = (&'a str, u64)>,
+) -> Result<()> {
+    for (object_type, n) in added {
+        conn.prepare_cached(
+            "INSERT INTO raw_object_counts (object_type, rows) VALUES (?1, ?2)
+             ON CONFLICT (object_type) DO UPDATE SET rows = rows + excluded.rows",
+        )?
+        .execute((object_type, n as i64))?;
+    }
+    Ok(())
 }
 
 /// Reads one stored object.

@@ -3,19 +3,10 @@
 //! its content, the foreign keys must still hold and cascade, the provenance check must
 //! still refuse unknown values, and the indexes something reads must still be there.
 
+mod common;
+use common::database_at;
 use keeper_store::{Store, migrate};
 use rusqlite::Connection;
-
-/// A database migrated up to (and including) `version`, as an older Keeper left it.
-fn database_at(path: &std::path::Path, version: i64) -> Connection {
-    let conn = Connection::open(path).unwrap();
-    conn.execute_batch("PRAGMA foreign_keys = ON;").unwrap();
-    for m in migrate::MIGRATIONS.iter().filter(|m| m.version <= version) {
-        conn.execute_batch(m.sql).unwrap();
-    }
-    conn.pragma_update(None, "user_version", version).unwrap();
-    conn
-}
 
 const TABLES: &[&str] = &[
     "payments",

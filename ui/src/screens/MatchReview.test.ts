@@ -56,7 +56,8 @@ describe('choosing a spreadsheet', () => {
     const rows = within(first).getAllByRole('row').slice(1).map((row) =>
       Array.from(row.querySelectorAll('th, td')).map((cell) => cell.textContent.trim()),
     );
-    expect(rows[1]).toEqual(['Email', expect.stringContaining('@example.com'), expect.stringContaining('@example.com'), 'agree', '+6.3']);
+    expect(rows[0]).toEqual(['Name', expect.any(String), expect.any(String), 'given exact, family exact', '+14.1']);
+    expect(rows[1]).toEqual(['Email', expect.stringContaining('@example.com'), expect.stringContaining('@example.com'), 'exact', '+6.3']);
     expect(rows[2]?.[3]).toBe('missing');
     expect(first.textContent).toContain('score 0.97');
   });
@@ -83,6 +84,63 @@ describe('choosing a spreadsheet', () => {
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Keeper reads CSV and Excel files');
     expect(within(alert).getByText('unsupported_file').tagName).toBe('CODE');
+  });
+});
+
+describe('the upload job', () => {
+  it('shows the job’s step and a progress bar while it runs, then the upload it wrote', async () => {
+    const backend = new FakeBackend({ uploadJobPolls: 3 });
+    render(App, { backend, initialScreen: 'match-review' });
+
+    await fireEvent.click(screen.getByTestId('choose-file'));
+
+    const progress = await screen.findByTestId('upload-progress');
+    expect(progress.tagName).toBe('PROGRESS');
+    await waitFor(() => {
+      expect(screen.getByTestId('match-busy').textContent).toContain('Matching the rows against 240 customers');
+    });
+    expect(screen.getByTestId<HTMLButtonElement>('choose-file').disabled).toBe(true);
+    expect(screen.queryByTestId('upload-summary')).toBeNull();
+
+    await screen.findAllByTestId('candidate', {}, { timeout: 3000 });
+    expect(screen.queryByTestId('upload-progress')).toBeNull();
+    expect(screen.queryByTestId('match-busy')).toBeNull();
+    expect(backend.calls.uploadJob).toBe(4);
+    expect(backend.argsOf('candidates')).toEqual([['sample-upload-1']]);
+    expect(within(screen.getByTestId('upload-summary')).getByRole('heading', { name: 'clients.xlsx' })).toBeTruthy();
+  });
+
+  it('shows a failed job’s error with its code and what to do, and no upload', async () => {
+    const backend = new FakeBackend();
+    backend.failUploadJobs(
+      new BackendError('no_usable_column', 'Check that the sheet has a header row and a column with a name, email or phone.'),
+    );
+    render(App, { backend, initialScreen: 'match-review' });
+
+    await fireEvent.click(screen.getByTestId('choose-file'));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('a column with a name, email or phone');
+    expect(within(alert).getByText('no_usable_column').tagName).toBe('CODE');
+    expect(screen.queryByTestId('upload-summary')).toBeNull();
+    expect(screen.getByTestId<HTMLButtonElement>('choose-file').disabled).toBe(false);
+  });
+
+  it('shows the new upload with its candidates once matching again with corrected columns ends', async () => {
+    const backend = await openUpload();
+
+    await fireEvent.change(screen.getByRole('combobox', { name: 'Field for column Notes' }), { target: { value: '' } });
+
+    await waitFor(() => {
+      expect(backend.argsOf('candidates').at(-1)).toEqual(['sample-upload-2']);
+    });
+    expect(screen.getByRole<HTMLSelectElement>('combobox', { name: 'Field for column Notes' }).value).toBe('');
+    const uploads = await backend.uploads();
+    expect(uploads.map((upload) => [upload.id, upload.undone])).toEqual([
+      ['sample-upload-2', false],
+      ['sample-upload-1', true],
+    ]);
+    expect(screen.queryByText('This upload was undone: nothing from it is kept.')).toBeNull();
   });
 });
 

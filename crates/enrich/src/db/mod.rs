@@ -3,7 +3,8 @@
 //! `customer_enrichments`).
 //!
 //! - [`upload`] reads a file, matches it against the customers and writes everything in one
-//!   transaction (a bad file writes nothing);
+//!   transaction (a bad file writes nothing); `prepare_upload` (read and match) and
+//!   `write_upload` (on the caller's transaction) are its two halves;
 //! - [`review`] lists uploads and review candidates, records the owner's decisions, bulk-accepts
 //!   and undoes (a whole upload or one match), and lists unmatched rows;
 //! - [`merge`] turns an accepted match into enrichment records (provenance
@@ -23,9 +24,12 @@ pub use duplicates::{DuplicatePair, customer_duplicates};
 pub use review::{
     Alternative, CandidateGroup, FieldPair, ReviewCandidate, ReviewSheet, UndoSummary,
     UnmatchedRow, UploadInfo, Verdict, bulk_accept, choose_alternative, decide, list_uploads,
-    review_candidates, undo_match, undo_upload, unmatched_rows,
+    review_candidates, undo_match, undo_upload, undo_upload_in, unmatched_rows,
 };
-pub use upload::{UploadOptions, UploadSummary, upload_file};
+pub use upload::{
+    PrepareStep, PreparedUpload, UploadOptions, UploadSummary, prepare_upload, upload_file,
+    write_upload,
+};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};

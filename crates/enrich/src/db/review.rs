@@ -562,9 +562,21 @@ pub fn undo_match(store: &mut Store, match_id: i64, now: DateTime<Utc>) -> Resul
 /// Undoes a whole upload: every enrichment record it added is deleted, its open matches are
 /// set to `undone`, and the upload is marked undone (its rows stay, for the record).
 pub fn undo_upload(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<UndoSummary> {
-    let now_text = ts(now);
     let tx = store.conn_mut().transaction()?;
-    let upload = one_upload(&tx, id)?;
+    let summary = undo_upload_in(&tx, id, now)?;
+    tx.commit()?;
+    Ok(summary)
+}
+
+/// [`undo_upload`] on the caller's transaction (which the caller commits), so an undo can be
+/// one change with what follows it (the app's re-match after a mapping correction).
+pub fn undo_upload_in(
+    tx: &rusqlite::Transaction<'_>,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<UndoSummary> {
+    let now_text = ts(now);
+    let upload = one_upload(tx, id)?;
     if upload.undone_at.is_some() {
         return Err(EnrichError::UploadUndone { id });
     }
@@ -581,7 +593,6 @@ pub fn undo_upload(store: &mut Store, id: i64, now: DateTime<Utc>) -> Result<Und
         "UPDATE uploads SET undone_at = ?2 WHERE id = ?1",
         params![id, now_text],
     )?;
-    tx.commit()?;
     Ok(UndoSummary {
         matches_undone,
         enrichments_removed,

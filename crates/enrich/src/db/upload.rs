@@ -151,13 +151,58 @@ fn json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("enrichment values serialize")
 }
 
-/// Reads `path`, matches it against the customers in `store`, and records the upload.
-pub fn upload_file(
-    store: &mut Store,
+/// A file read and matched against the customers, nothing written yet: what
+/// [`write_upload`] records. Preparing is the slow part of an upload (reading the file,
+/// loading the customers, matching); writing is one transaction.
+pub struct PreparedUpload {
+    file: ReadFile,
+    file_name: String,
+    sha256: String,
+    country: String,
+    customer_rows: Vec<customers::CustomerRow>,
+    report: matching::MatchReport,
+    accept: f64,
+    review: f64,
+}
+
+impl PreparedUpload {
+    /// Data rows read.
+    pub fn rows(&self) -> usize {
+        self.file.rows.len()
+    }
+
+    /// Customers the rows were matched against.
+    pub fn customers(&self) -> usize {
+        self.customer_rows.len()
+    }
+}
+
+/// The steps of [`prepare_upload`], reported as they start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrepareStep {
+    /// Reading the file and detecting its columns.
+    Reading,
+    /// Loading the customers to match against (`rows` read).
+    LoadingCustomers {
+        /// Data rows read.
+        rows: usize,
+    },
+    /// Matching `rows` rows against `customers` customers.
+    Matching {
+        /// Data rows read.
+        rows: usize,
+        /// Customers loaded.
+        customers: usize,
+    },
+}
+
+/// Reads `path` and matches it against the customers in `store`; writes nothing.
+pub fn prepare_upload(
+    store: &Store,
     path: &Path,
     options: &UploadOptions,
-    now: DateTime<Utc>,
-) -> Result<UploadSummary> {
+    progress: &mut dyn FnMut(PrepareStep),
+) -> Result<PreparedUpload> {
     let (accept, review) = (options.accept_above, options.review_above);
     if !(0.0 <= review && review <= accept && accept <= 1.0) {
         return Err(EnrichError::BadThresholds { accept, review });
@@ -167,9 +212,17 @@ pub fn upload_file(
         None => customers::merchant_country(store.conn())?.unwrap_or_else(|| "US".into()),
     };
     let norm = NormalizeOptions::for_country(&country);
+    progress(PrepareStep::Reading);
     let file = read_file(path, options, &norm)?;
     let sha256 = sha256_of(path)?;
+    progress(PrepareStep::LoadingCustomers {
+        rows: file.rows.len(),
+    });
     let (customer_rows, targets) = customers::records(store.conn())?;
+    progress(PrepareStep::Matching {
+        rows: file.rows.len(),
+        customers: targets.len(),
+    });
     let match_options = MatchOptions {
         accept_above: accept,
         review_above: review,
@@ -177,17 +230,60 @@ pub fn upload_file(
         ..MatchOptions::default()
     };
     let report = matching::match_records(&file.records, &targets, &match_options);
-
-    let now_text = ts(now);
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| path.display().to_string());
+    Ok(PreparedUpload {
+        file,
+        file_name,
+        sha256,
+        country,
+        customer_rows,
+        report,
+        accept,
+        review,
+    })
+}
+
+/// Reads `path`, matches it against the customers in `store`, and records the upload.
+pub fn upload_file(
+    store: &mut Store,
+    path: &Path,
+    options: &UploadOptions,
+    now: DateTime<Utc>,
+) -> Result<UploadSummary> {
+    let prepared = prepare_upload(store, path, options, &mut |_| {})?;
+    let tx = store.conn_mut().transaction()?;
+    let summary = write_upload(&tx, &prepared, now)?;
+    tx.commit()?;
+    Ok(summary)
+}
+
+/// Records a prepared upload (the upload, its rows, candidates and runners-up, and the
+/// enrichment records of the auto-accepted matches) on `tx`, which the caller commits: a
+/// caller can record more in the same transaction (the app marks its job done with it).
+pub fn write_upload(
+    tx: &rusqlite::Transaction<'_>,
+    prepared: &PreparedUpload,
+    now: DateTime<Utc>,
+) -> Result<UploadSummary> {
+    let PreparedUpload {
+        file,
+        file_name,
+        sha256,
+        country,
+        customer_rows,
+        report,
+        accept,
+        review,
+    } = prepared;
+    let (accept, review) = (*accept, *review);
+    let now_text = ts(now);
     let sheet = match &file.format {
         SourceFormat::Workbook { sheet, .. } => Some(sheet.clone()),
         SourceFormat::Csv(_) => None,
     };
-    let tx = store.conn_mut().transaction()?;
     let same_file_uploads: Vec<i64> = {
         let mut stmt = tx.prepare(
             "SELECT id FROM uploads WHERE sha256 = ?1 AND undone_at IS NULL ORDER BY id",
@@ -215,13 +311,13 @@ pub fn upload_file(
     let upload_id = tx.last_insert_rowid();
     let mut summary = UploadSummary {
         upload_id,
-        file_name,
-        sha256,
+        file_name: file_name.clone(),
+        sha256: sha256.clone(),
         format: file.format.clone(),
         header_line: file.header_line,
         mapping: file.mapping.clone(),
-        country,
-        customers: targets.len(),
+        country: country.clone(),
+        customers: customer_rows.len(),
         rows: file.rows.len(),
         auto_accepted: 0,
         to_review: 0,
@@ -298,7 +394,7 @@ pub fn upload_file(
                     }
                     let adds = merge::additions(record, customer);
                     summary.enrichments_added +=
-                        merge::write(&tx, upload_id, match_id, &customer.id, &adds, &now_text)?;
+                        merge::write(tx, upload_id, match_id, &customer.id, &adds, &now_text)?;
                 }
                 Decision::Review => summary.to_review += 1,
                 Decision::Unmatched => {
@@ -308,6 +404,5 @@ pub fn upload_file(
             }
         }
     }
-    tx.commit()?;
     Ok(summary)
 }

@@ -3,25 +3,41 @@
 //! scored as recall@10 = |relevant ∩ top 10| / min(10, |relevant|) for the hybrid search,
 //! keyword-only (FTS5 BM25) and semantic-only (cosine) rankings.
 //!
-//! Two sets: [`tuning`], on which the fusion's semantic weight was chosen (and swept here),
-//! and [`held_out`], written separately and never used to choose anything, so its figures
-//! say how the method does on queries it was not fitted to.
+//! Four sets: [`tuning`], on which the fusion's semantic weight was chosen (and swept here);
+//! [`held_out`], written separately, whose per-query results were then read while the query
+//! understanding was built, so it is a development set now; and [`fresh`], written before
+//! any of that work and never looked at query by query: the eval prints only how many
+//! customers each of its queries expects, and the set's means; and [`blind`], written after
+//! the query understanding by someone who never read it, scored the same way as `fresh`.
 //!
-//! `cargo run --release -p keeper-search --example search_eval -- [salon|small]`
+//! The store is the simulator's merchant as the importer writes it, plus reviews from the
+//! review simulator (stored and linked to customers by keeper-reviews, as the app does).
+//!
+//! `cargo run --release -p keeper-search --example search_eval -- [salon|small] [--keep-db PATH]
+//! [--explain]` (`--explain` prints what the development sets' queries were understood to
+//! ask, and stops)
+//! (`--keep-db` keeps the embedded store in PATH and reuses it: only documents whose text
+//! changed are embedded again.)
 
 #[path = "../../tests/common/sim.rs"]
 mod sim;
 
+mod blind;
+mod fresh;
 mod held_out;
 mod tuning;
 
 use chrono::{DateTime, Utc};
+use keeper_reviews::sentiment::Method;
+use keeper_reviews::sim::{ReviewWorld, generate as reviews_sim};
+use keeper_reviews::source::Fetched;
+use keeper_reviews::{RawReview, SourceKind};
 use keeper_search::facts::{CustomerFacts, Status};
 use keeper_search::fuse::{RRF_K, weighted_reciprocal_rank_fusion};
 use keeper_search::index::{self, EmbedOptions};
-use keeper_search::search::{Rankings, SEMANTIC_WEIGHT, SearchFilters, Semantic, search};
+use keeper_search::search::{Query, Rankings, SEMANTIC_WEIGHT, SearchFilters, Semantic, search};
 use keeper_search::{Embedder, EmbedderOptions, ModelPaths, facts};
-use keeper_sim::Profile;
+use keeper_sim::{Profile, Ts};
 use keeper_store::Store;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::AtomicBool;
@@ -51,6 +67,42 @@ pub(crate) fn main_staff(f: &CustomerFacts) -> Option<String> {
 }
 pub(crate) const COLOUR: &[&str] = &["Root Colour", "Full Colour", "Highlights", "Balayage"];
 
+/// Reviews the evaluation's merchant gets from the review simulator (the demo serves 60 + 12;
+/// more here so review queries have enough linked customers to score).
+const EVAL_REVIEWS: usize = 400;
+
+/// Stores the review simulator's reviews of the generated merchant through keeper-reviews'
+/// own analysis (sentiment, mentions, links to customers by name).
+fn add_reviews(store: &mut Store, profile: Profile, seed: u64, now: DateTime<Utc>) {
+    let (data, _) = keeper_sim::generate::generate(profile, seed, Ts(now.timestamp_millis()));
+    let world = ReviewWorld::from_dataset(&data);
+    let (google, _) = reviews_sim::generate(&world, seed, now, EVAL_REVIEWS, 0);
+    let reviews = google
+        .into_iter()
+        .map(|r| RawReview {
+            source: SourceKind::Google,
+            source_id: r.id,
+            author_name: Some(r.author),
+            rating: Some(r.rating),
+            text: r.text,
+            created_at: r.created_at,
+            updated_at: Some(r.updated_at),
+            owner_reply: r.reply.map(|(text, _)| text),
+            excerpt: false,
+            url: None,
+        })
+        .collect();
+    let fetched = Fetched {
+        source: SourceKind::Google,
+        reviews,
+        pages: 1,
+        total_reported: None,
+        note: None,
+    };
+    keeper_reviews::stage::store_fetched(store, fetched, Method::VaderSalon, now)
+        .expect("store reviews");
+}
+
 fn recall_at_10(hits: &[String], relevant: &HashSet<String>) -> f64 {
     let found = hits
         .iter()
@@ -74,10 +126,23 @@ fn main() {
         eprintln!("no model directory: run scripts/provision-model.sh (or set KEEPER_MODEL_DIR)");
         std::process::exit(2);
     };
+    let keep = std::env::args()
+        .skip_while(|a| a != "--keep-db")
+        .nth(1)
+        .map(std::path::PathBuf::from);
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut store = Store::open(&dir.path().join("eval.sqlite3")).expect("store");
-    sim::fill(&mut store, profile, 42, now);
-    index::refresh_documents(store.conn_mut(), now).expect("refresh");
+    let path = keep.unwrap_or_else(|| dir.path().join("eval.sqlite3"));
+    let filled = path.exists();
+    let mut store = Store::open(&path).expect("store");
+    if !filled {
+        sim::fill(&mut store, profile, 42, now);
+        add_reviews(&mut store, profile, 42, now);
+    }
+    let refreshed = index::refresh_documents(store.conn_mut(), now).expect("refresh");
+    eprintln!(
+        "documents: {} ({} new, {} changed)",
+        refreshed.documents, refreshed.inserted, refreshed.changed
+    );
     let mut embedder = Embedder::load(
         &ModelPaths::from_dir(&model_dir),
         EmbedderOptions { threads: 2 },
@@ -97,8 +162,18 @@ fn main() {
     .expect("embed");
     eprintln!("embedded {} documents", stats.embedded);
 
+    if std::env::args().any(|a| a == "--explain") {
+        // What the development sets' queries were understood to ask (never the fresh set's).
+        let profiles = keeper_search::profile::load(store.conn()).expect("profiles");
+        for (q, _) in tuning::queries().iter().chain(held_out::queries().iter()) {
+            let u = keeper_search::understand::understand(q, &profiles.vocabulary, now);
+            println!("{q}: {:?} {:?}", u.conditions, u.order);
+        }
+        return;
+    }
     println!("model: {}", embedder.model_id());
     let all = facts::load(store.conn(), None).expect("facts");
+    print_store(&all);
     let group = format!("search_{}", profile.name());
     let mut set = EvalSet {
         store: &store,
@@ -135,6 +210,61 @@ fn main() {
         "BENCH\t{group}\theld-out recall@10 semantic only\t{:.3}\t< hybrid",
         mean[2]
     );
+    println!();
+    println!("## Fresh held-out set (written before the query understanding; means only)");
+    let (n, mean) = set.evaluate_blind(&fresh::queries());
+    println!(
+        "BENCH\t{group}\tfresh held-out recall@10 hybrid ({n} queries)\t{:.3}\t>= 0.8",
+        mean[0]
+    );
+    println!(
+        "BENCH\t{group}\tfresh held-out recall@10 keyword only\t{:.3}\t< hybrid",
+        mean[1]
+    );
+    println!(
+        "BENCH\t{group}\tfresh held-out recall@10 semantic only\t{:.3}\t< hybrid",
+        mean[2]
+    );
+    println!();
+    println!("## Blind held-out set (written without reading the query understanding; means only)");
+    let (n, mean) = set.evaluate_blind(&blind::queries());
+    println!(
+        "BENCH\t{group}\tblind held-out recall@10 hybrid ({n} queries)\t{:.3}\t>= 0.8",
+        mean[0]
+    );
+    println!(
+        "BENCH\t{group}\tblind held-out recall@10 keyword only\t{:.3}\t< hybrid",
+        mean[1]
+    );
+    println!(
+        "BENCH\t{group}\tblind held-out recall@10 semantic only\t{:.3}\t< hybrid",
+        mean[2]
+    );
+}
+
+/// The team as the store knows it (who served how many customers most, who has left) and how
+/// many customers have reviews: what the query sets' rules refer to.
+fn print_store(all: &BTreeMap<String, CustomerFacts>) {
+    let mut staff: BTreeMap<String, usize> = BTreeMap::new();
+    let mut departed: HashSet<String> = HashSet::new();
+    for f in all.values() {
+        if let Some(s) = main_staff(f) {
+            *staff.entry(s).or_default() += 1;
+        }
+        departed.extend(f.departed_staff.iter().cloned());
+    }
+    println!("## Store");
+    for (name, n) in &staff {
+        let left = if departed.contains(name) {
+            " (left)"
+        } else {
+            ""
+        };
+        println!("- {name}{left}: main staff of {n} customers");
+    }
+    let reviewed = all.values().filter(|f| !f.reviews.is_empty()).count();
+    println!("- customers with a linked review: {reviewed}");
+    println!();
 }
 
 struct EvalSet<'a> {
@@ -149,16 +279,72 @@ impl EvalSet<'_> {
         search(
             self.store.conn(),
             Semantic::On(self.embedder),
-            q,
-            limit,
-            &SearchFilters::default(),
-            rankings,
+            Query {
+                text: q,
+                limit,
+                filters: &SearchFilters::default(),
+                rankings,
+                now: self.now,
+            },
         )
         .expect("search")
         .hits
         .into_iter()
         .map(|h| h.customer_id)
         .collect()
+    }
+
+    /// The three recalls of one query, or `None` when nobody matches its rule.
+    fn recalls(&mut self, q: &str, pred: &Pred) -> Option<(usize, [f64; 3])> {
+        let relevant: HashSet<String> = self
+            .all
+            .values()
+            .filter(|f| pred(f, self.now))
+            .map(|f| f.customer_id.clone())
+            .collect();
+        if relevant.is_empty() {
+            return None;
+        }
+        let mut row = [0.0; 3];
+        for (i, rankings) in [
+            Rankings::Hybrid,
+            Rankings::KeywordOnly,
+            Rankings::SemanticOnly,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            row[i] = recall_at_10(&self.ranking(q, 10, rankings), &relevant);
+        }
+        Some((relevant.len(), row))
+    }
+
+    /// Scores a set without showing any query's recall: prints each query with the number of
+    /// customers its rule expects, then only the means.
+    fn evaluate_blind(&mut self, queries: &[(&'static str, Pred)]) -> (usize, [f64; 3]) {
+        let mut totals = [0.0f64; 3];
+        let mut n = 0usize;
+        println!("| query | relevant |");
+        println!("| --- | --- |");
+        for (q, pred) in queries {
+            match self.recalls(q, pred) {
+                None => println!("| {q} | 0 (skipped: nobody matches) |"),
+                Some((relevant, row)) => {
+                    println!("| {q} | {relevant} |");
+                    for (t, r) in totals.iter_mut().zip(row) {
+                        *t += r;
+                    }
+                    n += 1;
+                }
+            }
+        }
+        let mean = totals.map(|t| t / n.max(1) as f64);
+        println!(
+            "| mean recall@10 over {n} queries: hybrid {:.3}, keyword {:.3}, semantic {:.3} | |",
+            mean[0], mean[1], mean[2]
+        );
+        println!();
+        (n, mean)
     }
 
     /// Prints the per-query table (and, with `sweep`, the fusion weight sweep); returns how
@@ -174,29 +360,20 @@ impl EvalSet<'_> {
         println!("| query | relevant | hybrid | keyword | semantic |");
         println!("| --- | --- | --- | --- | --- |");
         for (q, pred) in queries {
-            let relevant: HashSet<String> = self
-                .all
-                .values()
-                .filter(|f| pred(f, self.now))
-                .map(|f| f.customer_id.clone())
-                .collect();
-            if relevant.is_empty() {
+            let Some((n_relevant, row)) = self.recalls(q, pred) else {
                 println!("| {q} | 0 | (skipped: nobody matches) | | |");
                 continue;
-            }
-            let mut row = [0.0; 3];
-            for (i, rankings) in [
-                Rankings::Hybrid,
-                Rankings::KeywordOnly,
-                Rankings::SemanticOnly,
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                row[i] = recall_at_10(&self.ranking(q, 10, rankings), &relevant);
-                totals[i] += row[i];
+            };
+            for (t, r) in totals.iter_mut().zip(row) {
+                *t += r;
             }
             if sweep {
+                let relevant: HashSet<String> = self
+                    .all
+                    .values()
+                    .filter(|f| pred(f, self.now))
+                    .map(|f| f.customer_id.clone())
+                    .collect();
                 // The fusion's semantic weight, swept over the same two lists the hybrid
                 // fuses (each 50 deep, as `search` reads them for a top 10).
                 let keyword = self.ranking(q, 50, Rankings::KeywordOnly);
@@ -214,10 +391,7 @@ impl EvalSet<'_> {
             n += 1;
             println!(
                 "| {q} | {} | {:.2} | {:.2} | {:.2} |",
-                relevant.len(),
-                row[0],
-                row[1],
-                row[2]
+                n_relevant, row[0], row[1], row[2]
             );
         }
         let mean = totals.map(|t| t / n.max(1) as f64);

@@ -1,2 +1,4 @@
--- 0016: reserved for normalization + insert throughput (issue 5); nothing yet.
+-- 0016: reserved for this work in session 5 and shipped empty on main (370fc81), so a
+-- database may already record this version: the schema it was reserved for is migration
+-- 0020_normalize_speed. Nothing here.
 SELECT 1;

@@ -1,2 +1,4 @@
--- 0017: reserved for background jobs for the UI's slow commands (issue 10); nothing yet.
+-- 0017: reserved for this work in session 5 and shipped empty on main (370fc81), so a
+-- database may already record this version: the schema it was reserved for is migration
+-- 0021_ui_jobs. Nothing here.
 SELECT 1;

@@ -18,6 +18,7 @@ import type {
   ReviewEntry,
   TaskAction,
   TaskEntry,
+  UploadJob,
   UploadSummary,
 } from './types';
 
@@ -62,16 +63,25 @@ export interface Backend {
   pickSpreadsheet(): Promise<string | null>;
   /** Calls `callback` with the paths of files dropped anywhere on the window. */
   onFileDropped(callback: (paths: string[]) => void): Unlisten;
-  uploadSpreadsheet(path: string): Promise<UploadSummary>;
+  /**
+   * Starts reading and matching a spreadsheet as a background job and answers at once with
+   * the job (follow it with `uploadJob`); rejects at once for a file Keeper cannot read
+   * (`unsupported_file`, `file_unreadable`) or while another job runs (`job_running`).
+   */
+  uploadSpreadsheet(path: string): Promise<UploadJob>;
+  /** A spreadsheet job (upload, re-match, undo) as it stands now. */
+  uploadJob(jobId: string): Promise<UploadJob>;
   uploads(): Promise<UploadSummary[]>;
-  updateMapping(uploadId: string, mapping: ColumnMapping[]): Promise<UploadSummary>;
+  /** Matches the upload again with corrected columns, as a job; its `upload_id` is the new upload. */
+  updateMapping(uploadId: string, mapping: ColumnMapping[]): Promise<UploadJob>;
   candidates(uploadId: string): Promise<MatchCandidate[]>;
   decideCandidate(candidateId: string, decision: CandidateDecision): Promise<MatchCandidate>;
   /** Links the candidate's sheet row to one of its alternatives instead, and accepts it. */
   chooseAlternative(candidateId: string, customerId: string): Promise<MatchCandidate>;
   /** Accepts every pending candidate scoring at least `threshold`; returns how many. */
   acceptAbove(uploadId: string, threshold: number): Promise<number>;
-  undoUpload(uploadId: string): Promise<void>;
+  /** Undoes a whole upload, as a job. */
+  undoUpload(uploadId: string): Promise<UploadJob>;
   undoCandidate(candidateId: string): Promise<MatchCandidate>;
 
   health(): Promise<HealthReport>;

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { BackendError } from './error';
 import { FakeBackend, SAMPLE_DB_INFO } from './fake';
+import type { UploadJob } from './types';
 
 describe('FakeBackend', () => {
   it('answers with sample data by default and says it is the fake', async () => {
@@ -80,20 +81,55 @@ describe('FakeBackend events and match review', () => {
     await expect(backend.jobStatus()).resolves.toMatchObject({ state: 'running' });
   });
 
+  /** Polls a spreadsheet job until it ends, as the match-review session does. */
+  async function finish(backend: FakeBackend, job: UploadJob): Promise<UploadJob> {
+    let now = job;
+    while (now.state === 'running') now = await backend.uploadJob(now.id);
+    return now;
+  }
+
+  it('runs an upload as a job that reports its steps and ends with the upload', async () => {
+    const backend = new FakeBackend({ uploadJobPolls: 2 });
+    const started = await backend.uploadSpreadsheet('/tmp/clients.csv');
+    expect(started).toMatchObject({ kind: 'upload', state: 'running', stage: 'Reading clients.csv', percent: 0, upload_id: null });
+    expect(await backend.uploads()).toEqual([]);
+
+    const first = await backend.uploadJob(started.id);
+    expect(first).toMatchObject({ state: 'running', stage: expect.stringContaining('Matching') as unknown });
+    expect(first.percent).toBeGreaterThan(0);
+    await backend.uploadJob(started.id);
+    const done = await backend.uploadJob(started.id);
+    expect(done).toMatchObject({ state: 'finished', percent: 100 });
+    const [upload] = await backend.uploads();
+    expect(upload?.id).toBe(done.upload_id);
+  });
+
+  it('ends a job with its error code after failUploadJobs', async () => {
+    const backend = new FakeBackend();
+    backend.failUploadJobs(new BackendError('no_usable_column', 'Keeper needs a name, email or phone column.'));
+    const done = await finish(backend, await backend.uploadSpreadsheet('/tmp/stock.csv'));
+    expect(done).toMatchObject({ state: 'failed', error_code: 'no_usable_column' });
+    expect(await backend.uploads()).toEqual([]);
+  });
+
   it('keeps upload counts in step with decisions, bulk accepts and undo', async () => {
     const backend = new FakeBackend();
-    const upload = await backend.uploadSpreadsheet('/tmp/clients.csv');
-    const candidates = await backend.candidates(upload.id);
+    const job = await finish(backend, await backend.uploadSpreadsheet('/tmp/clients.csv'));
+    const id = job.upload_id ?? '';
+    const candidates = await backend.candidates(id);
+    const [upload] = await backend.uploads();
     expect(upload).toMatchObject({ file_name: 'clients.csv', accepted: 0, to_review: 9 });
 
     await backend.decideCandidate(candidates[8]?.id ?? '', 'reject');
-    expect(await backend.acceptAbove(upload.id, 0.9)).toBe(3);
+    expect(await backend.acceptAbove(id, 0.9)).toBe(3);
     const [after] = await backend.uploads();
     expect(after).toMatchObject({ accepted: 3, rejected: 1, to_review: 5 });
 
-    await backend.undoUpload(upload.id);
+    const undo = await finish(backend, await backend.undoUpload(id));
+    expect(undo).toMatchObject({ kind: 'undo_upload', state: 'finished', upload_id: id });
     const [undone] = await backend.uploads();
-    expect(undone).toMatchObject({ undone: true, accepted: 0, rejected: 0 });
+    expect(undone).toMatchObject({ undone: true, accepted: 0, rejected: 1, to_review: 0 });
+    await expect(backend.undoUpload(id)).rejects.toMatchObject({ code: 'upload_undone' });
   });
 
   it('refuses a file that is not a spreadsheet', async () => {

@@ -5,6 +5,10 @@
  * rejects with the error it was given; it never pretends to be connected to anything. Tests
  * drive events with `emitJobProgress` and `dropFiles`, and read `calls` (how often each
  * method ran) and `argsOf` (what it was called with).
+ *
+ * Spreadsheet jobs (upload, re-match, undo) run as the desktop's do: the command answers with
+ * a running job, `uploadJob` reports it running for `uploadJobPolls` polls and then applies
+ * its change and reports it finished (or failed, after `failUploadJobs`).
  */
 import type { Backend, BackendKind, Unlisten } from './backend';
 import { BackendError } from './error';
@@ -37,6 +41,8 @@ import type {
   ReviewEntry,
   TaskAction,
   TaskEntry,
+  UploadJob,
+  UploadJobKind,
   UploadSummary,
 } from './types';
 
@@ -74,6 +80,18 @@ export interface FakeBackendOptions {
   pickedFile?: string | null;
   /** Play a started job forward on a timer (for the browser preview). */
   animateJobs?: boolean;
+  /** Polls of `uploadJob` that answer "running" before a spreadsheet job finishes (default 1). */
+  uploadJobPolls?: number;
+}
+
+/** A spreadsheet job of the fake: its view, polls left, and the change it makes at the end. */
+interface FakeUploadJob {
+  job: UploadJob;
+  polls: number;
+  stages: string[];
+  /** Applies the job's change; returns the upload to show. */
+  finish: () => string | null;
+  failure: BackendError | undefined;
 }
 
 type Method = Exclude<keyof Backend, 'kind'>;
@@ -81,7 +99,7 @@ type Method = Exclude<keyof Backend, 'kind'>;
 const METHODS: readonly Method[] = [
   'dbInfo', 'jobStatus', 'onJobProgress', 'startDemo', 'connectSquare', 'syncNow', 'listCustomers',
   'customerDetail', 'tasks', 'updateTask', 'businessSummary', 'reviews', 'fetchReviews', 'pickSpreadsheet',
-  'onFileDropped', 'uploadSpreadsheet', 'uploads', 'updateMapping', 'candidates',
+  'onFileDropped', 'uploadSpreadsheet', 'uploadJob', 'uploads', 'updateMapping', 'candidates',
   'decideCandidate', 'chooseAlternative', 'acceptAbove', 'undoUpload', 'undoCandidate', 'health',
 ];
 
@@ -112,6 +130,9 @@ export class FakeBackend implements Backend {
   #sorted = new Map<string, CustomerRow[]>();
   #uploads: UploadSummary[] = [];
   #candidates = new Map<string, MatchCandidate[]>();
+  #uploadJobs = new Map<string, FakeUploadJob>();
+  #uploadJobPolls: number;
+  #uploadJobFailure: BackendError | undefined;
   #jobListeners = new Set<(status: JobStatus) => void>();
   #dropListeners = new Set<(paths: string[]) => void>();
 
@@ -131,6 +152,12 @@ export class FakeBackend implements Backend {
     this.#health = options.health ?? SAMPLE_HEALTH;
     this.#picked = options.pickedFile === undefined ? '/home/owner/clients.xlsx' : options.pickedFile;
     this.#animate = options.animateJobs ?? false;
+    this.#uploadJobPolls = options.uploadJobPolls ?? 1;
+  }
+
+  /** Makes the spreadsheet jobs started from now on fail with `error` (or succeed again). */
+  failUploadJobs(error: BackendError | undefined): void {
+    this.#uploadJobFailure = error;
   }
 
   /** Makes later calls reject with `error`, or succeed again when `undefined`. */
@@ -354,29 +381,80 @@ export class FakeBackend implements Backend {
     upload.to_review = list.filter((entry) => entry.state === 'pending' || entry.state === 'skipped').length;
   }
 
-  uploadSpreadsheet(path: string): Promise<UploadSummary> {
+  #startUploadJob(kind: UploadJobKind, fileName: string | null, stages: string[], finish: () => string | null): UploadJob {
+    const id = `sample-job-${this.#uploadJobs.size + 1}`;
+    const job: UploadJob = {
+      id,
+      kind,
+      state: 'running',
+      stage: stages[0] ?? 'Working',
+      percent: 0,
+      file_name: fileName,
+      upload_id: null,
+      error_code: null,
+      error: null,
+    };
+    this.#uploadJobs.set(id, { job, polls: this.#uploadJobPolls, stages, finish, failure: this.#uploadJobFailure });
+    return job;
+  }
+
+  uploadSpreadsheet(path: string): Promise<UploadJob> {
     return this.#answer('uploadSpreadsheet', [path], () => {
       if (!/\.(csv|tsv|txt|xlsx|xlsm|xls|xlsb|ods)$/i.test(path)) {
         throw new BackendError('unsupported_file', `Keeper reads CSV and Excel files, not ${path}`);
       }
-      const id = `sample-upload-${this.#uploads.length + 1}`;
-      const candidates = sampleCandidates(id, this.#customers);
-      const upload: UploadSummary = {
-        id,
-        file_name: path.split(/[\\/]/).pop() ?? path,
-        rows: candidates.length + 1,
-        accepted: 0,
-        to_review: 0,
-        rejected: 0,
-        unmatched: 1,
-        created_at: `${SAMPLE_TODAY}T09:30:00Z`,
-        undone: false,
-        mapping: copy(SAMPLE_MAPPING),
-      };
-      this.#uploads.unshift(upload);
-      this.#candidates.set(id, candidates);
-      this.#recount(upload);
-      return upload;
+      const fileName = path.split(/[\\/]/).pop() ?? path;
+      const stages = [`Reading ${fileName}`, `Matching the rows against ${this.#customers.length} customers`, 'Saving the matches'];
+      return this.#startUploadJob('upload', fileName, stages, () => {
+        const id = `sample-upload-${this.#uploads.length + 1}`;
+        const candidates = sampleCandidates(id, this.#customers);
+        const upload: UploadSummary = {
+          id,
+          file_name: fileName,
+          rows: candidates.length + 1,
+          accepted: 0,
+          to_review: 0,
+          rejected: 0,
+          unmatched: 1,
+          created_at: `${SAMPLE_TODAY}T09:30:00Z`,
+          undone: false,
+          mapping: copy(SAMPLE_MAPPING),
+        };
+        this.#uploads.unshift(upload);
+        this.#candidates.set(id, candidates);
+        this.#recount(upload);
+        return id;
+      });
+    });
+  }
+
+  uploadJob(jobId: string): Promise<UploadJob> {
+    return this.#answer('uploadJob', [jobId], () => {
+      const entry = this.#uploadJobs.get(jobId);
+      if (!entry) throw new BackendError('upload_job_not_found', `No upload job ${jobId}`);
+      const { job } = entry;
+      if (job.state !== 'running') return job;
+      if (entry.polls > 0) {
+        entry.polls -= 1;
+        const done = this.#uploadJobPolls - entry.polls;
+        const step = Math.min(entry.stages.length - 1, done);
+        job.stage = entry.stages[step] ?? job.stage;
+        job.percent = Math.round((100 * done) / (this.#uploadJobPolls + 1));
+        return job;
+      }
+      if (entry.failure) {
+        job.state = 'failed';
+        job.stage = 'Stopped';
+        job.percent = null;
+        job.error_code = entry.failure.code;
+        job.error = entry.failure.message;
+        return job;
+      }
+      job.upload_id = entry.finish();
+      job.state = 'finished';
+      job.stage = 'Done';
+      job.percent = 100;
+      return job;
     });
   }
 
@@ -384,11 +462,22 @@ export class FakeBackend implements Backend {
     return this.#answer('uploads', [], () => this.#uploads);
   }
 
-  updateMapping(uploadId: string, mapping: ColumnMapping[]): Promise<UploadSummary> {
+  updateMapping(uploadId: string, mapping: ColumnMapping[]): Promise<UploadJob> {
     return this.#answer('updateMapping', [uploadId, mapping], () => {
       const upload = this.#upload(uploadId);
-      upload.mapping = copy(mapping);
-      return upload;
+      if (upload.undone) throw new BackendError('upload_undone', 'This upload was undone already.');
+      const stages = [`Reading ${upload.file_name}`, 'Matching again with the new columns', 'Saving the matches'];
+      return this.#startUploadJob('remap', upload.file_name, stages, () => {
+        // As the app does: the old upload is undone and a new one takes its place.
+        const id = `sample-upload-${this.#uploads.length + 1}`;
+        upload.undone = true;
+        const candidates = sampleCandidates(id, this.#customers);
+        const replacement: UploadSummary = { ...copy(upload), id, undone: false, mapping: copy(mapping) };
+        this.#uploads.unshift(replacement);
+        this.#candidates.set(id, candidates);
+        this.#recount(replacement);
+        return id;
+      });
     });
   }
 
@@ -449,13 +538,19 @@ export class FakeBackend implements Backend {
     });
   }
 
-  undoUpload(uploadId: string): Promise<void> {
+  undoUpload(uploadId: string): Promise<UploadJob> {
     return this.#answer('undoUpload', [uploadId], () => {
       const upload = this.#upload(uploadId);
-      upload.undone = true;
-      for (const candidate of this.#candidates.get(uploadId) ?? []) candidate.state = 'pending';
-      this.#recount(upload);
-      return undefined;
+      if (upload.undone) throw new BackendError('upload_undone', 'This upload was undone already.');
+      return this.#startUploadJob('undo_upload', upload.file_name, ['Undoing the upload'], () => {
+        upload.undone = true;
+        // As the app does: what was accepted or waiting is undone, a rejection stays.
+        for (const candidate of this.#candidates.get(uploadId) ?? []) {
+          if (['accepted', 'pending', 'skipped'].includes(candidate.state)) candidate.state = 'undone';
+        }
+        this.#recount(upload);
+        return uploadId;
+      });
     });
   }
 

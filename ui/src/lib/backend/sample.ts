@@ -284,8 +284,8 @@ export function sampleCandidates(uploadId: string, customers: CustomerRow[]): Ma
   const fieldsOf = (customer: CustomerRow | undefined, agree: boolean): MatchCandidate['fields'] => {
     const name = customer?.name ?? 'Unknown';
     return [
-      { field: 'full_name', upload: agree ? name : name.split(' ')[0] ?? name, square: name, outcome: agree ? 'agree' : 'partial', weight: agree ? 4.1 : 1.2 },
-      { field: 'email', upload: customer?.email ?? null, square: agree ? customer?.email ?? null : 'someone.else@example.com', outcome: agree ? 'agree' : 'disagree', weight: agree ? 6.3 : -3.8 },
+      { field: 'name', upload: agree ? name : name.split(' ')[0] ?? name, square: name, outcome: agree ? 'given exact, family exact' : 'given exact', weight: agree ? 14.1 : 7.2 },
+      { field: 'email', upload: customer?.email ?? null, square: agree ? customer?.email ?? null : 'someone.else@example.com', outcome: agree ? 'exact' : 'different', weight: agree ? 6.3 : -3.8 },
       { field: 'phone', upload: null, square: customer?.phone ?? null, outcome: 'missing', weight: 0 },
     ];
   };

@@ -38,6 +38,7 @@ describe('TauriBackend', () => {
     ['fetchReviews', (b) => b.fetchReviews(), 'fetch_reviews', undefined],
     ['pickSpreadsheet', (b) => b.pickSpreadsheet(), 'pick_spreadsheet', undefined],
     ['uploadSpreadsheet', (b) => b.uploadSpreadsheet('/tmp/a.csv'), 'upload_spreadsheet', { path: '/tmp/a.csv' }],
+    ['uploadJob', (b) => b.uploadJob('j1'), 'upload_job', { jobId: 'j1' }],
     ['uploads', (b) => b.uploads(), 'list_uploads', undefined],
     ['updateMapping', (b) => b.updateMapping('u1', mapping), 'update_mapping', { uploadId: 'u1', mapping }],
     ['candidates', (b) => b.candidates('u1'), 'match_candidates', { uploadId: 'u1' }],

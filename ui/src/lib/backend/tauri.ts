@@ -21,6 +21,7 @@ import type {
   ReviewEntry,
   TaskAction,
   TaskEntry,
+  UploadJob,
   UploadSummary,
 } from './types';
 
@@ -118,16 +119,20 @@ export class TauriBackend implements Backend {
     return subscribe('file-dropped', callback);
   }
 
-  uploadSpreadsheet(path: string): Promise<UploadSummary> {
-    return call<UploadSummary>('upload_spreadsheet', { path });
+  uploadSpreadsheet(path: string): Promise<UploadJob> {
+    return call<UploadJob>('upload_spreadsheet', { path });
+  }
+
+  uploadJob(jobId: string): Promise<UploadJob> {
+    return call<UploadJob>('upload_job', { jobId });
   }
 
   uploads(): Promise<UploadSummary[]> {
     return call<UploadSummary[]>('list_uploads');
   }
 
-  updateMapping(uploadId: string, mapping: ColumnMapping[]): Promise<UploadSummary> {
-    return call<UploadSummary>('update_mapping', { uploadId, mapping });
+  updateMapping(uploadId: string, mapping: ColumnMapping[]): Promise<UploadJob> {
+    return call<UploadJob>('update_mapping', { uploadId, mapping });
   }
 
   candidates(uploadId: string): Promise<MatchCandidate[]> {
@@ -146,8 +151,8 @@ export class TauriBackend implements Backend {
     return call<number>('accept_above', { uploadId, threshold });
   }
 
-  undoUpload(uploadId: string): Promise<void> {
-    return call<undefined>('undo_upload', { uploadId });
+  undoUpload(uploadId: string): Promise<UploadJob> {
+    return call<UploadJob>('undo_upload', { uploadId });
   }
 
   undoCandidate(candidateId: string): Promise<MatchCandidate> {

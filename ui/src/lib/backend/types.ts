@@ -35,6 +35,8 @@ export type { StreamProgress } from './generated/StreamProgress';
 export type { TaskAction } from './generated/TaskAction';
 export type { TaskEntry } from './generated/TaskEntry';
 export type { TaskState } from './generated/TaskState';
+export type { UploadJob } from './generated/UploadJob';
+export type { UploadJobKind } from './generated/UploadJobKind';
 export type { UploadSummary } from './generated/UploadSummary';
 export type { VisitEntry } from './generated/VisitEntry';
 

@@ -1,16 +1,24 @@
 /**
  * The spreadsheet being reviewed, shared by the app (which uploads dropped files) and the
  * Match review screen. Every action goes through the backend and then shows what it returned.
+ *
+ * Uploading, matching again with corrected columns and undoing a whole upload take seconds on
+ * a large merchant, so the backend runs them as jobs: the command answers at once with the
+ * job, which this session polls (`job` holds it, for the progress bar) until it ends, then
+ * reads the upload and its candidates again. A failed job shows its error like any other.
  */
 import type {
   Backend,
-  BackendError,
   CandidateDecision,
   ColumnMapping,
   MatchCandidate,
+  UploadJob,
   UploadSummary,
 } from '../backend';
-import { toBackendError } from '../backend/error';
+import { BackendError, toBackendError } from '../backend/error';
+
+/** How often a running spreadsheet job is polled, in milliseconds. */
+export const JOB_POLL_MS = 200;
 
 /** File types the enrichment import reads (the same list as the desktop file dialog). */
 export const SPREADSHEET = /\.(csv|tsv|txt|xlsx|xlsm|xls|xlsb|ods)$/i;
@@ -23,11 +31,43 @@ export class MatchSession {
   error: BackendError | null = $state(null);
   /** One line about the last thing done, e.g. "Accepted 3 matches". */
   notice: string | null = $state(null);
+  /** The spreadsheet job running (or last run), for its progress. */
+  job: UploadJob | null = $state(null);
 
   readonly #backend: Backend;
+  readonly #pollMs: number;
 
-  constructor(backend: Backend) {
+  constructor(backend: Backend, pollMs: number = JOB_POLL_MS) {
     this.#backend = backend;
+    this.#pollMs = pollMs;
+  }
+
+  /**
+   * Follows a started job until it ends, showing its stage; resolves with the id of the
+   * upload to show, or throws the job's error.
+   */
+  async #follow(started: UploadJob): Promise<string | null> {
+    let job = started;
+    this.job = job;
+    while (job.state === 'running' || job.state === 'waiting') {
+      this.busy = job.stage;
+      await new Promise((resolve) => setTimeout(resolve, this.#pollMs));
+      job = await this.#backend.uploadJob(job.id);
+      this.job = job;
+    }
+    if (job.state === 'failed') {
+      throw new BackendError(job.error_code ?? 'upload_job_failed', job.error ?? 'The spreadsheet job stopped.');
+    }
+    return job.upload_id;
+  }
+
+  /** Shows upload `id` (or keeps the current one) with its candidates, read again. */
+  async #show(id: string | null): Promise<void> {
+    const uploadId = id ?? this.upload?.id;
+    if (uploadId === undefined) return;
+    const found = (await this.#backend.uploads()).find((entry) => entry.id === uploadId);
+    if (found) this.upload = found;
+    this.candidates = await this.#backend.candidates(uploadId);
   }
 
   async #run(busy: string, work: () => Promise<void>): Promise<void> {
@@ -69,9 +109,10 @@ export class MatchSession {
     const name = path.split(/[\\/]/).pop() ?? path;
     this.notice = null;
     await this.#run(`Reading ${name}…`, async () => {
-      const upload = await this.#backend.uploadSpreadsheet(path);
-      this.upload = upload;
-      this.candidates = await this.#backend.candidates(upload.id);
+      const uploadId = await this.#follow(await this.#backend.uploadSpreadsheet(path));
+      if (uploadId === null) return;
+      this.upload = null;
+      await this.#show(uploadId);
     });
   }
 
@@ -80,8 +121,8 @@ export class MatchSession {
     if (!upload) return;
     await this.#run('Matching again with the new columns…', async () => {
       // Send plain data, not the reactive proxies the mapping may be built from.
-      this.upload = await this.#backend.updateMapping(upload.id, $state.snapshot(mapping));
-      this.candidates = await this.#backend.candidates(upload.id);
+      const job = await this.#backend.updateMapping(upload.id, $state.snapshot(mapping));
+      await this.#show(await this.#follow(job));
     });
   }
 
@@ -135,10 +176,8 @@ export class MatchSession {
     const upload = this.upload;
     if (!upload) return;
     await this.#run('Undoing the whole upload…', async () => {
-      await this.#backend.undoUpload(upload.id);
+      await this.#show(await this.#follow(await this.#backend.undoUpload(upload.id)));
       this.notice = `Undid everything ${upload.file_name} changed.`;
-      this.candidates = await this.#backend.candidates(upload.id);
-      await this.#refreshSummary();
     });
   }
 }

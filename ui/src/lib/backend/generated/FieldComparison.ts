@@ -5,7 +5,8 @@
  */
 export type FieldComparison = { field: string, upload: string | null, square: string | null, 
 /**
- * agree, partial, disagree or missing.
+ * The matcher's level for the field (exact, typo, different, missing, ...); for a
+ * name or an address, the level of each part compared ("given exact, family typo").
  */
 outcome: string, 
 /**

@@ -2,5 +2,7 @@
 
 /**
  * Which long-running job a status describes.
+ * `Upload`: a spreadsheet's upload, its re-match after a column correction, or its undo
+ * (see [`UploadJob`]).
  */
-export type JobKind = "demo" | "import" | "sync";
+export type JobKind = "demo" | "import" | "sync" | "upload";
