@@ -239,8 +239,11 @@ pub fn store(conn: &Connection, update: &mut Update) -> Result<()> {
 /// Keeps the run's parts for the next run on `db` (call once the run's transaction is
 /// committed).
 pub fn keep(db: Option<&Path>, update: Update, now: DateTime<Utc>) {
-    let Some(db) = db else { return };
-    kept().get_or_insert_with(HashMap::new).insert(
+    let Some(db) = db else {
+        drop_elsewhere(update);
+        return;
+    };
+    let replaced = kept().get_or_insert_with(HashMap::new).insert(
         db.to_path_buf(),
         Kept {
             generation: update.generation,
@@ -248,4 +251,13 @@ pub fn keep(db: Option<&Path>, update: Update, now: DateTime<Utc>) {
             parts: update.parts,
         },
     );
+    if let Some(old) = replaced {
+        drop_elsewhere(old.parts);
+    }
+}
+
+/// Frees `value` on a thread of its own: every owner's part is hundreds of thousands of
+/// small allocations, and the run need not wait for them to be freed.
+pub fn drop_elsewhere<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
 }

@@ -17,6 +17,7 @@ use crate::error::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rusqlite::Connection;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A customer's profile fields analysis uses.
@@ -336,7 +337,7 @@ impl Dataset {
         };
 
         // Team: the table by id, then ids only history names.
-        let mut team_index: HashMap<String, u32> = HashMap::new();
+        let mut team_index: FxHashMap<String, u32> = FxHashMap::default();
         let mut stmt = conn.prepare("SELECT id, given_name FROM team_members ORDER BY id")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -347,8 +348,9 @@ impl Dataset {
         let mut extra_team: BTreeSet<&str> = BTreeSet::new();
         let mut currencies: BTreeMap<&str, u32> = BTreeMap::new();
         // Items and modifiers as rows name them, resolved once each.
-        let mut item_of: HashMap<&ServiceKey, Option<ItemInfo>> = HashMap::new();
-        let mut modifier_of: HashMap<&ModifierKey, Option<ResolvedModifier>> = HashMap::new();
+        let mut item_of: FxHashMap<&ServiceKey, Option<ItemInfo>> = FxHashMap::default();
+        let mut modifier_of: FxHashMap<&ModifierKey, Option<ResolvedModifier>> =
+            FxHashMap::default();
         for part in parts.values() {
             let named = part
                 .visits
@@ -417,7 +419,7 @@ impl Dataset {
                 s.lines += sold.lines;
             }
         }
-        let mut service_index: HashMap<&str, u32> = HashMap::new();
+        let mut service_index: FxHashMap<&str, u32> = FxHashMap::default();
         for (name, s) in &services {
             service_index.insert(name, ds.services.len() as u32);
             ds.services.push(Service {
@@ -432,7 +434,7 @@ impl Dataset {
             });
         }
         // Each key as rows name it → its service index, resolved once.
-        let service_of_key: HashMap<&ServiceKey, u32> = item_of
+        let service_of_key: FxHashMap<&ServiceKey, u32> = item_of
             .iter()
             .filter_map(|(&k, info)| {
                 let i = *service_index.get(info.as_ref()?.name.as_str())?;
@@ -454,7 +456,7 @@ impl Dataset {
                 })
                 .or_insert((m.group.as_str(), price));
         }
-        let mut groups: HashMap<&str, (u32, BTreeSet<u32>)> = HashMap::new();
+        let mut groups: FxHashMap<&str, (u32, BTreeSet<u32>)> = FxHashMap::default();
         for part in parts.values() {
             for ((service, mods), n) in &part.lines {
                 let line_groups: BTreeSet<&str> = mods
@@ -472,7 +474,7 @@ impl Dataset {
         }
         // A modifier group attached to at least 80% of the lines of the services it is
         // sold with is a required choice (a length, a size), not an add-on.
-        let mut modifier_index: HashMap<&str, u32> = HashMap::new();
+        let mut modifier_index: FxHashMap<&str, u32> = FxHashMap::default();
         for (name, (group, price)) in &modifiers {
             let (carried, eligible) = groups.get(group).map_or((0, 0), |(l, s)| {
                 let eligible: u32 = s
@@ -488,7 +490,7 @@ impl Dataset {
                 optional: eligible > 0 && f64::from(carried) < 0.8 * f64::from(eligible),
             });
         }
-        let modifier_of_key: HashMap<&ModifierKey, u32> = modifier_of
+        let modifier_of_key: FxHashMap<&ModifierKey, u32> = modifier_of
             .iter()
             .filter_map(|(&k, m)| {
                 let i = *modifier_index.get(m.as_ref()?.name.as_str())?;

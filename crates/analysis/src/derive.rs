@@ -16,13 +16,20 @@
 //!
 //! Ownership: a payment belongs to its customer, else to its completed order's customer
 //! (the order created by `now`), else to the walk-in part of its UTC creation day.
+//!
+//! Visit days follow keeper-normalize's visit rule (`keeper_normalize::visits`), applied to
+//! the rows read here rather than by a query of its own: a customer's completed order, a
+//! completed payment of the customer that no completed order of the same customer covers
+//! (both whenever dated), or an accepted booking that started before `now`, each on its
+//! location's local day. A test checks the two agree on a simulated merchant.
 
 use crate::data::{Zones, parse_ts};
 use crate::error::Result;
 use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Utc};
 use rusqlite::{Connection, params};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 /// Key prefix of the walk-in parts (Square ids never start with `~`).
@@ -222,7 +229,8 @@ struct Acc {
 #[derive(Clone)]
 enum OrderOwner {
     Now(Rc<str>, NaiveDate),
-    Later(Rc<str>, DateTime<Utc>),
+    /// Dated after `now`: the instant and the local day.
+    Later(Rc<str>, DateTime<Utc>, NaiveDate),
 }
 
 /// Keys interned for the length of one derivation.
@@ -234,7 +242,7 @@ struct Interned<K> {
 impl<K: std::hash::Hash + Eq + Clone> Interned<K> {
     fn new() -> Self {
         Interned {
-            ids: HashMap::new(),
+            ids: HashMap::default(),
             keys: Vec::new(),
         }
     }
@@ -258,6 +266,8 @@ struct PaymentRow {
     id: String,
     customer: Option<String>,
     order: Option<OrderOwner>,
+    /// A completed order of the payment's own customer covers it (no visit of its own).
+    covered: bool,
     team: Option<String>,
     amount: i64,
     own_refund: i64,
@@ -269,10 +279,16 @@ struct PaymentRow {
 
 struct Deriver<'a> {
     now: DateTime<Utc>,
+    /// `now` as the store writes instants (the visit rule compares booking starts as text).
+    now_text: String,
     zones: &'a Zones,
     want: Option<&'a BTreeSet<String>>,
-    accs: HashMap<String, Acc>,
+    /// Owner key → index in `accs` (one lookup per row).
+    owners: HashMap<String, usize>,
+    accs: Vec<(String, Acc)>,
     orders: HashMap<Rc<str>, OrderOwner>,
+    /// Completed orders with a customer but no readable date: order id → customer.
+    undated_orders: HashMap<String, String>,
     line_service: HashMap<(Rc<str>, String), u32>,
     items: Interned<ServiceKey>,
     modifier_keys: Interned<ModifierKey>,
@@ -284,10 +300,15 @@ impl<'a> Deriver<'a> {
     }
 
     fn acc(&mut self, key: &str) -> &mut Acc {
-        if !self.accs.contains_key(key) {
-            self.accs.insert(key.to_string(), Acc::default());
-        }
-        self.accs.get_mut(key).expect("inserted")
+        let i = match self.owners.get(key) {
+            Some(&i) => i,
+            None => {
+                self.owners.insert(key.to_string(), self.accs.len());
+                self.accs.push((key.to_string(), Acc::default()));
+                self.accs.len() - 1
+            }
+        };
+        &mut self.accs[i].1
     }
 
     fn order_owner(
@@ -297,22 +318,36 @@ impl<'a> Deriver<'a> {
         created: &str,
     ) -> Option<OrderOwner> {
         let at = parse_ts(created)?;
+        let day = self.zones.day(&at, location);
         Some(if at > self.now {
-            OrderOwner::Later(customer.into(), at)
+            OrderOwner::Later(customer.into(), at, day)
         } else {
-            OrderOwner::Now(customer.into(), self.zones.day(&at, location))
+            OrderOwner::Now(customer.into(), day)
         })
     }
 
+    /// The customer of a completed order with one (dated or not).
+    fn order_customer(&self, id: &str) -> Option<&str> {
+        match self.orders.get(id) {
+            Some(OrderOwner::Now(c, _) | OrderOwner::Later(c, _, _)) => Some(c),
+            None => self.undated_orders.get(id).map(String::as_str),
+        }
+    }
+
     fn order(&mut self, id: Rc<str>, owner: OrderOwner) {
+        // The visit rule counts every completed order of a customer, whenever it is dated.
         match &owner {
             OrderOwner::Now(c, day) => {
                 let (c, day) = (c.clone(), *day);
-                self.acc(&c).days.entry(day).or_default().has_order = true;
+                let acc = self.acc(&c);
+                acc.days.entry(day).or_default().has_order = true;
+                acc.visit_days.push(day);
             }
-            OrderOwner::Later(c, at) => {
-                let (c, at) = (c.clone(), *at);
-                self.acc(&c).part.until(at);
+            OrderOwner::Later(c, at, day) => {
+                let (c, at, day) = (c.clone(), *at, *day);
+                let acc = self.acc(&c);
+                acc.part.until(at);
+                acc.visit_days.push(day);
             }
         }
         self.orders.insert(id, owner);
@@ -339,7 +374,11 @@ impl<'a> Deriver<'a> {
         s.0 = s.0.max(price);
         s.1 += 1;
         acc.days.entry(day).or_default().services.push(key);
-        self.line_service.insert((order_id, uid), key);
+        // Only lines with modifiers need their item later (modifiers are read first).
+        let line = (order_id, uid);
+        if acc.line_modifiers.contains_key(&line) {
+            self.line_service.insert(line, key);
+        }
     }
 
     fn modifier(
@@ -376,7 +415,7 @@ impl<'a> Deriver<'a> {
         let (key, day_of_owner) = match (&p.customer, &p.order) {
             (Some(c), _) => (c.clone(), None),
             (None, Some(OrderOwner::Now(c, day))) => (c.to_string(), Some(*day)),
-            (None, Some(OrderOwner::Later(_, later))) => {
+            (None, Some(OrderOwner::Later(_, later, _))) => {
                 // Moves to the order's customer once the order counts.
                 let key = walkin_key(&p.created_text);
                 if self.wanted(&key) {
@@ -389,6 +428,14 @@ impl<'a> Deriver<'a> {
         };
         if !self.wanted(&key) {
             return;
+        }
+        // The visit rule: a customer's payment is a visit unless a completed order of the
+        // same customer covers it (whenever either is dated).
+        if let Some(c) = &p.customer
+            && !p.covered
+        {
+            let day = self.zones.day(&at, p.location.as_deref());
+            self.acc(c).visit_days.push(day);
         }
         if at > self.now {
             self.acc(&key).part.until(at);
@@ -435,6 +482,12 @@ impl<'a> Deriver<'a> {
         let Some(start) = parse_ts(start_text) else {
             return;
         };
+        let start_day = self.zones.day(&start, location);
+        // The visit rule: an accepted booking that started before `now` (compared as the
+        // store's text), whenever it was created.
+        if status == "ACCEPTED" && start_text < self.now_text.as_str() {
+            self.acc(customer).visit_days.push(start_day);
+        }
         let created = created_text.and_then(parse_ts);
         let now = self.now;
         if let Some(c) = created
@@ -443,7 +496,6 @@ impl<'a> Deriver<'a> {
             self.acc(customer).part.until(c);
             return;
         }
-        let start_day = self.zones.day(&start, location);
         let created_day = created.map(|t| self.zones.day(&t, location));
         if status == "ACCEPTED" && start >= now {
             self.acc(customer).part.until(start);
@@ -585,19 +637,16 @@ pub fn derive(
         Some(_) => format!(" AND {column} IN {WANT}"),
         None => String::new(),
     };
-    // Every visit of a file database is derived on a second, read-only connection while
-    // this one reads the rest (the visit rule's query is a third of the read).
-    let visits_job = match want {
-        None => spawn_visits(conn, now),
-        Some(_) => None,
-    };
     let mut d = Deriver {
         now,
+        now_text: keeper_normalize::time::utc_text(&now),
         zones,
         want,
-        accs: HashMap::new(),
-        orders: HashMap::new(),
-        line_service: HashMap::new(),
+        owners: HashMap::default(),
+        accs: Vec::new(),
+        orders: HashMap::default(),
+        undated_orders: HashMap::default(),
+        line_service: HashMap::default(),
         items: Interned::new(),
         modifier_keys: Interned::new(),
     };
@@ -617,48 +666,64 @@ pub fn derive(
         });
     }
 
-    // Completed orders with a customer.
+    // Completed orders with a customer (those without a readable date only cover their
+    // customer's payments in the visit rule).
     let mut stmt = conn.prepare(&format!(
         "SELECT id, customer_id, location_id, created_at FROM orders
-          WHERE state = 'COMPLETED' AND customer_id IS NOT NULL AND created_at IS NOT NULL {}",
+          WHERE state = 'COMPLETED' AND customer_id IS NOT NULL {}",
         filter("customer_id")
     ))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let id: String = r.get(0)?;
+        let customer: String = r.get(1)?;
         let location: Option<String> = r.get(2)?;
-        if let Some(owner) = d.order_owner(r.get(1)?, location.as_deref(), &r.get::<_, String>(3)?)
-        {
-            d.order(id.into(), owner);
+        let created: Option<String> = r.get(3)?;
+        let owner = created
+            .as_deref()
+            .and_then(|at| d.order_owner(customer.clone(), location.as_deref(), at));
+        match owner {
+            Some(owner) => d.order(id.into(), owner),
+            None => {
+                d.undated_orders.insert(id, customer);
+            }
         }
     }
 
-    // Line items, then modifiers, of those orders.
-    let mut stmt = conn.prepare(&format!(
-        "SELECT li.order_id, li.uid, li.name, li.catalog_object_id, li.base_price
-           FROM order_line_items li JOIN orders o ON o.id = li.order_id
-          WHERE o.state = 'COMPLETED' AND o.customer_id IS NOT NULL {}",
-        filter("o.customer_id")
+    // Modifiers, then line items, of those orders (every owner: each row is checked
+    // against the orders read above instead of joined).
+    let of_orders = |columns: &str, table: &str| match want {
+        None => format!("SELECT {columns} FROM {table} x"),
+        Some(_) => format!(
+            "SELECT {columns} FROM {table} x JOIN orders o ON o.id = x.order_id
+              WHERE o.state = 'COMPLETED' AND o.customer_id IN {WANT}"
+        ),
+    };
+    let mut stmt = conn.prepare(&of_orders(
+        "x.order_id, x.line_item_uid, x.catalog_object_id, x.name, x.base_price",
+        "order_line_item_modifiers",
     ))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let order: &str = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-        let order = order.to_string();
-        d.line(&order, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
-    }
-    let mut stmt = conn.prepare(&format!(
-        "SELECT m.order_id, m.line_item_uid, m.catalog_object_id, m.name, m.base_price
-           FROM order_line_item_modifiers m JOIN orders o ON o.id = m.order_id
-          WHERE o.state = 'COMPLETED' AND o.customer_id IS NOT NULL {}",
-        filter("o.customer_id")
-    ))?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let order: &str = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-        let order = order.to_string();
-        d.modifier(&order, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+        if !d.orders.contains_key(order) {
+            continue;
+        }
+        d.modifier(order, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
     }
 
+    let mut stmt = conn.prepare(&of_orders(
+        "x.order_id, x.uid, x.name, x.catalog_object_id, x.base_price",
+        "order_line_items",
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let order: &str = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        if !d.orders.contains_key(order) {
+            continue;
+        }
+        d.line(order, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+    }
     // Payments with their refunds.
     match want {
         None => payments_all(conn, &mut d)?,
@@ -666,7 +731,7 @@ pub fn derive(
     }
 
     // Bookings and their segments.
-    let mut segments: HashMap<String, Vec<Segment>> = HashMap::new();
+    let mut segments: HashMap<String, Vec<Segment>> = HashMap::default();
     let mut stmt = conn.prepare(&match want {
         None => "SELECT booking_id, ordinal, team_member_id, service_variation_id
                    FROM booking_segments"
@@ -712,25 +777,6 @@ pub fn derive(
         );
     }
 
-    // Visit days (keeper-normalize's rule).
-    let visits = match (want, visits_job) {
-        (None, Some(job)) => match job.join() {
-            Ok(visits) => visits?,
-            Err(panic) => std::panic::resume_unwind(panic),
-        },
-        (None, None) => keeper_normalize::visits::visits(conn, now)?,
-        (Some(keys), _) => {
-            let mut all = Vec::new();
-            for k in keys.iter().filter(|k| !k.starts_with(WALKIN)) {
-                all.extend(keeper_normalize::visits::visits_of(conn, k, now)?);
-            }
-            all
-        }
-    };
-    for v in visits {
-        d.acc(&v.customer_id).visit_days.push(v.day);
-    }
-
     // Loyalty (the highest balance when a customer has several accounts).
     let mut stmt = conn.prepare(&format!(
         "SELECT customer_id, balance FROM loyalty_accounts WHERE customer_id IS NOT NULL {}",
@@ -746,34 +792,20 @@ pub fn derive(
     Ok(d.finish())
 }
 
-type VisitsJob = std::thread::JoinHandle<Result<Vec<keeper_normalize::visits::Visit>>>;
-
-/// Derives every visit on a thread of its own with a read-only connection to `conn`'s
-/// file; `None` for an in-memory database or inside a transaction, whose uncommitted rows
-/// another connection would not see (the caller derives them inline).
-fn spawn_visits(conn: &Connection, now: DateTime<Utc>) -> Option<VisitsJob> {
-    if !conn.is_autocommit() {
-        return None;
-    }
-    let path = conn.path().filter(|p| !p.is_empty())?.to_string();
-    Some(std::thread::spawn(move || {
-        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
-            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
-            | rusqlite::OpenFlags::SQLITE_OPEN_URI;
-        let reader = Connection::open_with_flags(&path, flags)?;
-        reader.busy_timeout(std::time::Duration::from_secs(5))?;
-        Ok(keeper_normalize::visits::visits(&reader, now)?)
-    }))
-}
-
 const PAYMENT_COLUMNS: &str = "p.id, p.customer_id, p.order_id, p.team_member_id, p.amount,
     p.refunded, p.currency, p.location_id, p.created_at";
 
-fn payment_row(r: &rusqlite::Row, refunds: i64, order: Option<OrderOwner>) -> Result<PaymentRow> {
+fn payment_row(
+    r: &rusqlite::Row,
+    refunds: i64,
+    order: Option<OrderOwner>,
+    covered: bool,
+) -> Result<PaymentRow> {
     Ok(PaymentRow {
         id: r.get(0)?,
         customer: r.get(1)?,
         order,
+        covered,
         team: r.get(3)?,
         amount: r.get::<_, Option<i64>>(4)?.unwrap_or(0),
         own_refund: r.get::<_, Option<i64>>(5)?.unwrap_or(0),
@@ -786,7 +818,7 @@ fn payment_row(r: &rusqlite::Row, refunds: i64, order: Option<OrderOwner>) -> Re
 
 /// Every completed payment (refunds summed once for all).
 fn payments_all(conn: &Connection, d: &mut Deriver) -> Result<()> {
-    let mut refunded: HashMap<String, i64> = HashMap::new();
+    let mut refunded: HashMap<String, i64> = HashMap::default();
     let mut stmt = conn.prepare(
         "SELECT payment_id, SUM(amount) FROM refunds
           WHERE status IN ('COMPLETED','PENDING') AND payment_id IS NOT NULL
@@ -803,10 +835,21 @@ fn payments_all(conn: &Connection, d: &mut Deriver) -> Result<()> {
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         let id: String = r.get(0)?;
-        let order: Option<String> = r.get(2)?;
-        let order = order.and_then(|o| d.orders.get(o.as_str()).cloned());
+        let customer: Option<&str> = r
+            .get_ref(1)?
+            .as_str_or_null()
+            .map_err(rusqlite::Error::from)?;
+        let order: Option<&str> = r
+            .get_ref(2)?
+            .as_str_or_null()
+            .map_err(rusqlite::Error::from)?;
+        let covered = match (customer, order) {
+            (Some(c), Some(o)) => d.order_customer(o) == Some(c),
+            _ => false,
+        };
+        let order = order.and_then(|o| d.orders.get(o).cloned());
         let refunds = refunded.get(&id).copied().unwrap_or(0);
-        let row = payment_row(r, refunds, order)?;
+        let row = payment_row(r, refunds, order, covered)?;
         d.payment(row);
     }
     Ok(())
@@ -823,7 +866,7 @@ fn payments_of(conn: &Connection, d: &mut Deriver, keys: &BTreeSet<String>) -> R
            FROM payments p LEFT JOIN orders o ON o.id = p.order_id
           WHERE p.status = 'COMPLETED' AND p.created_at IS NOT NULL"
     );
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::default();
     let mut feed = |d: &mut Deriver, rows: &mut rusqlite::Rows| -> Result<()> {
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
@@ -835,13 +878,17 @@ fn payments_of(conn: &Connection, d: &mut Deriver, keys: &BTreeSet<String>) -> R
             let order_location: Option<String> = r.get(11)?;
             let order_created: Option<String> = r.get(12)?;
             let order_state: Option<String> = r.get(13)?;
+            let customer: Option<String> = r.get(1)?;
+            let covered = order_state.as_deref() == Some("COMPLETED")
+                && customer.is_some()
+                && order_customer == customer;
             let order = match (order_customer, order_created, order_state.as_deref()) {
                 (Some(c), Some(at), Some("COMPLETED")) => {
                     d.order_owner(c, order_location.as_deref(), &at)
                 }
                 _ => None,
             };
-            let row = payment_row(r, refunds, order)?;
+            let row = payment_row(r, refunds, order, covered)?;
             d.payment(row);
         }
         Ok(())

@@ -303,10 +303,13 @@ pub fn recompute_read(
     };
     let full_read_reason = update.full_reason.take();
     cache::keep(db.as_deref(), update, now);
+    let customers_analysed = analysis.customers.len();
+    let model = ModelSummary::of(&analysis);
+    cache::drop_elsewhere(analysis);
     Ok(RecomputeReport {
         computed_at,
-        customers_analysed: analysis.customers.len(),
-        model: ModelSummary::of(&analysis),
+        customers_analysed,
+        model,
         tasks: stats.tasks,
         tasks_open,
         duration_ms,

@@ -7,14 +7,16 @@
 //! the staff metrics, the business summary and the tasks. A further day later with no sync
 //! (only `now` moves: days overdue, P(alive), bookings that have started), the same again.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use keeper_analysis::data::Zones;
+use keeper_analysis::derive::{self, Scope};
 use keeper_analysis::refit::{self, Refit, StoredFit};
 use keeper_analysis::{Read, recompute, recompute_read};
 use keeper_import::{FullListing, ImportOptions, SyncOptions};
 use keeper_sim::{Profile, SimConfig, Simulator, Ts};
 use keeper_square::client::{ClientConfig, Environment, SquareClient, StaticToken, SystemClock};
 use keeper_store::Store;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -118,6 +120,32 @@ fn compare_at(store: &mut Store, dir: &Path, name: &str, at: DateTime<Utc>, fit:
     assert_same(store, &full, name);
 }
 
+/// The visit days analysis derives (every owner at once, and a few owners by key) are
+/// exactly keeper-normalize's visit rule as of `at`.
+fn assert_visit_days_follow_the_visit_rule(store: &Store, at: DateTime<Utc>, when: &str) {
+    let conn = store.conn();
+    let zones = Zones::load(conn).unwrap();
+    let mut rule: BTreeMap<String, Vec<NaiveDate>> = BTreeMap::new();
+    for v in keeper_normalize::visits::visits(conn, at).unwrap() {
+        rule.entry(v.customer_id).or_default().push(v.day);
+    }
+    let days = |parts: &BTreeMap<String, derive::Part>| -> BTreeMap<String, Vec<NaiveDate>> {
+        parts
+            .iter()
+            .filter(|(_, p)| !p.visits.is_empty())
+            .map(|(k, p)| (k.clone(), p.visits.iter().map(|v| v.day).collect()))
+            .collect()
+    };
+    let all = days(&derive::derive(conn, at, &zones, Scope::All).unwrap());
+    assert!(all.len() > 100, "{when}: a real merchant");
+    assert_eq!(all, rule, "{when}: every owner at once");
+    let keys: BTreeSet<String> = rule.keys().step_by(7).cloned().collect();
+    let some = days(&derive::derive(conn, at, &zones, Scope::Keys(&keys)).unwrap());
+    let expected: BTreeMap<String, Vec<NaiveDate>> =
+        rule.into_iter().filter(|(k, _)| keys.contains(k)).collect();
+    assert_eq!(some, expected, "{when}: some owners by key");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_incremental_read_after_a_sync_stores_what_a_full_read_stores() {
     let sim = Simulator::start(SimConfig::new(Profile::Salon, 11, Ts(NOW_MS)))
@@ -140,6 +168,7 @@ async fn an_incremental_read_after_a_sync_stores_what_a_full_read_stores() {
     keeper_import::import(&client, &mut store, &opts, &mut |_| {})
         .await
         .unwrap();
+    assert_visit_days_follow_the_visit_rule(&store, now, "after the import");
     let first = recompute(&mut store, now).unwrap();
     assert!(!first.incremental_read && first.refitted);
     let fit = refit::latest(store.conn()).unwrap().expect("a stored fit");
@@ -182,6 +211,9 @@ async fn an_incremental_read_after_a_sync_stores_what_a_full_read_stores() {
         })
         .unwrap();
     assert!(marked > 0, "the sync's writes marked their owners");
+    // Rows the sync brought are dated after `now`: the rule counts some of them anyway.
+    assert_visit_days_follow_the_visit_rule(&store, now, "before the synced rows' time");
+    assert_visit_days_follow_the_visit_rule(&store, later, "after the sync");
     compare_at(&mut store, dir.path(), "after the sync", later, &fit);
     let left: i64 = store
         .conn()
