@@ -257,7 +257,10 @@ pub fn keep(db: Option<&Path>, update: Update, now: DateTime<Utc>) {
 }
 
 /// Frees `value` on a thread of its own: every owner's part is hundreds of thousands of
-/// small allocations, and the run need not wait for them to be freed.
+/// small allocations, and the run need not wait for them to be freed. (When no thread can
+/// be started, the refused closure frees it here.)
 pub fn drop_elsewhere<T: Send + 'static>(value: T) {
-    std::thread::spawn(move || drop(value));
+    let _ = std::thread::Builder::new()
+        .name("analysis-free".into())
+        .spawn(move || drop(value));
 }
