@@ -1,17 +1,24 @@
-//! Everything analysis reads from the store, loaded once into memory: customers, the team,
-//! the catalog's names, visits (from `keeper-normalize`'s visit rule) with what happened on
-//! each (net spend, team members, services, modifiers), bookings, loyalty and reviews.
+//! Everything analysis reads from the store, in memory: customers, the team, the catalog's
+//! names, visits (from `keeper-normalize`'s visit rule) with what happened on each (net
+//! spend, team members, services, modifiers), bookings, loyalty and reviews. It is merged
+//! from per-owner parts ([`crate::derive`], kept by [`crate::cache`]) with canonical
+//! indices (team by id, services and modifiers by name, customers by id).
 //!
 //! Money is net of refunds and excludes tips: a payment counts `amount − refunded`, where
 //! refunded is the larger of the payment's `refunded` and its completed or pending refunds.
 //! A payment belongs to its customer, or else to its completed order's customer. Days are
-//! local to the row's location (UTC when unknown), the same rule the visits use.
+//! local to the row's location (UTC when unknown), the same rule the visits use. A
+//! service's price is the catalog's, else the highest it was sold at; a modifier's the
+//! catalog's, else the highest a line carried; a customer with several loyalty accounts
+//! shows the highest balance.
 
+use crate::derive::{self, ModifierKey, Part, Scope, ServiceKey, WALKIN};
 use crate::error::Result;
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use rusqlite::Connection;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::FxHashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A customer's profile fields analysis uses.
 #[derive(Debug, Clone, Default)]
@@ -138,13 +145,14 @@ pub struct Dataset {
     pub reviews: Vec<Review>,
 }
 
-struct Zones {
+/// The locations' time zones and the business's main one.
+pub struct Zones {
     by_location: HashMap<String, Tz>,
     home: Option<Tz>,
 }
 
 impl Zones {
-    fn load(conn: &Connection) -> Result<Zones> {
+    pub fn load(conn: &Connection) -> Result<Zones> {
         let mut stmt = conn
             .prepare("SELECT id, timezone FROM locations WHERE timezone IS NOT NULL ORDER BY id")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
@@ -164,7 +172,16 @@ impl Zones {
         Ok(Zones { by_location, home })
     }
 
-    fn day(&self, at: &DateTime<Utc>, location: Option<&str>) -> NaiveDate {
+    /// Today in the business's main time zone.
+    pub fn today(&self, now: &DateTime<Utc>) -> NaiveDate {
+        match self.home {
+            Some(tz) => now.with_timezone(&tz).date_naive(),
+            None => now.date_naive(),
+        }
+    }
+
+    /// The local day of an instant at a location (UTC when unknown).
+    pub fn day(&self, at: &DateTime<Utc>, location: Option<&str>) -> NaiveDate {
         match location.and_then(|l| self.by_location.get(l)) {
             Some(tz) => at.with_timezone(tz).date_naive(),
             None => at.date_naive(),
@@ -172,42 +189,40 @@ impl Zones {
     }
 }
 
-fn parse_ts(text: &str) -> Option<DateTime<Utc>> {
+/// An RFC 3339 instant.
+pub fn parse_ts(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .ok()
         .map(|t| t.with_timezone(&Utc))
 }
 
-struct Interner {
-    index: HashMap<String, u32>,
-}
-
-impl Interner {
-    fn new() -> Self {
-        Interner {
-            index: HashMap::new(),
-        }
-    }
-}
-
 /// A catalog modifier: name, modifier list id, price.
 type CatalogModifier = (Option<String>, Option<String>, Option<i64>);
-/// A booking segment: team member id, service variation id.
-type Segment = (Option<String>, Option<String>);
 
 /// An item's name, category name and whether it is a retail product.
 type CatalogItem = (Option<String>, Option<String>, bool);
 
+/// A modifier resolved against the catalog.
+#[derive(Debug, Clone)]
+pub struct ResolvedModifier {
+    pub name: String,
+    /// The modifier list, else `name:<name>`.
+    pub group: String,
+    pub catalog_price: Option<i64>,
+    /// The highest price lines carried it at (used without a catalog price).
+    pub line_price: Option<i64>,
+}
+
 /// Catalog names: variation → (item, price), item → (name, category name, retail),
 /// modifier → (name, list, price).
-struct Catalog {
+pub struct Catalog {
     variation_item: HashMap<String, (String, Option<i64>)>,
     items: HashMap<String, CatalogItem>,
-    modifiers: HashMap<String, CatalogModifier>,
+    pub modifiers: HashMap<String, CatalogModifier>,
 }
 
 impl Catalog {
-    fn load(conn: &Connection) -> Result<Catalog> {
+    pub fn load(conn: &Connection) -> Result<Catalog> {
         let mut categories = HashMap::new();
         let mut stmt = conn.prepare("SELECT id, name FROM catalog_categories")?;
         let mut rows = stmt.query([])?;
@@ -246,8 +261,31 @@ impl Catalog {
         })
     }
 
+    /// A modifier as a line names it (catalog id, line name): the catalog's name, list and
+    /// price, else the line's name (no name: not a modifier anyone can be offered).
+    pub fn modifier(&self, key: &ModifierKey) -> Option<ResolvedModifier> {
+        let known = key.0.as_deref().and_then(|id| self.modifiers.get(id));
+        let name = known
+            .and_then(|k| k.0.clone())
+            .or_else(|| key.1.clone())
+            .filter(|n| !n.trim().is_empty())?;
+        let group = known
+            .and_then(|k| k.1.clone())
+            .unwrap_or_else(|| format!("name:{name}"));
+        Some(ResolvedModifier {
+            name,
+            group,
+            catalog_price: known.and_then(|k| k.2),
+            line_price: None,
+        })
+    }
+
     /// What the catalog says about a variation, else the line's own name.
-    fn service(&self, variation: Option<&str>, fallback_name: Option<&str>) -> Option<ItemInfo> {
+    pub fn service(
+        &self,
+        variation: Option<&str>,
+        fallback_name: Option<&str>,
+    ) -> Option<ItemInfo> {
         if let Some((item, price)) = variation.and_then(|v| self.variation_item.get(v))
             && let Some((name, category, retail)) = self.items.get(item)
             && let Some(name) = name.as_deref().or(fallback_name)
@@ -268,375 +306,266 @@ impl Catalog {
     }
 }
 
-/// Accumulates what happened on one customer-day before the visit list exists.
-#[derive(Default)]
-struct DayAcc {
-    spend: i64,
-    team: Vec<u32>,
-    services: Vec<u32>,
-    modifiers: Vec<u32>,
-    has_order: bool,
-}
-
-fn push_unique(v: &mut Vec<u32>, x: u32) {
-    if !v.contains(&x) {
-        v.push(x);
-    }
-}
-
 impl Dataset {
-    /// Reads the store as of `now` (nothing after `now` counts as history).
+    /// Reads the store as of `now` (nothing after `now` counts as history): every owner's
+    /// part derived afresh ([`crate::derive`]), then merged.
     pub fn load(conn: &Connection, now: DateTime<Utc>) -> Result<Dataset> {
         let zones = Zones::load(conn)?;
-        let today = match zones.home {
-            Some(tz) => now.with_timezone(&tz).date_naive(),
-            None => now.date_naive(),
-        };
-        let year_ago = today - chrono::Duration::days(365);
         let catalog = Catalog::load(conn)?;
+        let parts = derive::derive(conn, now, &zones, Scope::All)?;
+        Dataset::from_parts(conn, now, &zones, &catalog, &parts)
+    }
+
+    /// Merges owners' parts into the dataset as of `now`, resolving items and add-ons
+    /// against `catalog` and reading the small merchant-wide tables (team, loyalty program,
+    /// reviews) afresh. Indices are canonical: team members
+    /// by id (those only history names after them), services and modifiers by name,
+    /// customers by id, so the same parts always give the same dataset.
+    pub fn from_parts(
+        conn: &Connection,
+        now: DateTime<Utc>,
+        zones: &Zones,
+        catalog: &Catalog,
+        parts: &BTreeMap<String, Part>,
+    ) -> Result<Dataset> {
+        let today = zones.today(&now);
+        let year_ago = today - chrono::Duration::days(365);
         let mut ds = Dataset {
             now,
             today,
             ..Dataset::default()
         };
 
-        // Customers.
-        let mut stmt = conn
-            .prepare("SELECT id, given_name, family_name, birthday FROM customers ORDER BY id")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let profile = Profile {
-                id: r.get(0)?,
-                given_name: r.get(1)?,
-                family_name: r.get(2)?,
-                birthday: r.get(3)?,
-                known: true,
-            };
-            ds.intern_customer(&profile.id);
-            let i = ds.customer_index[&profile.id] as usize;
-            ds.customers[i].profile = profile;
-        }
-
-        // Team.
-        let mut team_index = Interner::new();
+        // Team: the table by id, then ids only history names.
+        let mut team_index: FxHashMap<String, u32> = FxHashMap::default();
         let mut stmt = conn.prepare("SELECT id, given_name FROM team_members ORDER BY id")?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
-            team_index.index.insert(id.clone(), ds.team.len() as u32);
+            team_index.insert(id.clone(), ds.team.len() as u32);
             ds.team.push((id, r.get(1)?));
         }
-        let mut team_of = |ds: &mut Dataset, id: &str| -> u32 {
-            if let Some(&i) = team_index.index.get(id) {
-                return i;
+        let mut extra_team: BTreeSet<&str> = BTreeSet::new();
+        let mut currencies: BTreeMap<&str, u32> = BTreeMap::new();
+        // Items and modifiers as rows name them, resolved once each.
+        let mut item_of: FxHashMap<&ServiceKey, Option<ItemInfo>> = FxHashMap::default();
+        let mut modifier_of: FxHashMap<&ModifierKey, Option<ResolvedModifier>> =
+            FxHashMap::default();
+        for part in parts.values() {
+            let named = part
+                .visits
+                .iter()
+                .flat_map(|v| v.team.iter())
+                .chain(part.staff.keys().map(|(t, _)| t));
+            for t in named {
+                if !team_index.contains_key(t.as_str()) {
+                    extra_team.insert(t.as_str());
+                }
             }
-            let i = ds.team.len() as u32;
-            team_index.index.insert(id.to_string(), i);
-            ds.team.push((id.to_string(), None));
-            i
-        };
-
-        let mut services = Interner::new();
-        // Interns a service by name; a price seen later (catalog, else as sold) fills a
-        // missing one.
-        let mut service_of = |ds: &mut Dataset, info: ItemInfo, sold_at: Option<i64>| -> u32 {
-            let price = info.price.or(sold_at).filter(|p| *p > 0);
-            if let Some(&i) = services.index.get(&info.name) {
-                let s = &mut ds.services[i as usize];
-                if s.price == 0
-                    && let Some(p) = price
+            for (c, n) in &part.currencies {
+                *currencies.entry(c).or_default() += n;
+            }
+            for (&key, &(revenue, payments)) in &part.months {
+                let m = ds.months.entry(key).or_default();
+                m.revenue += revenue;
+                m.payments += payments;
+            }
+            for key in part.services.keys() {
+                item_of
+                    .entry(key)
+                    .or_insert_with(|| catalog.service(key.0.as_deref(), key.1.as_deref()));
+            }
+            for (key, price) in &part.modifiers {
+                let resolved = modifier_of
+                    .entry(key)
+                    .or_insert_with(|| catalog.modifier(key))
+                    .as_mut();
+                if let Some(m) = resolved
+                    && m.catalog_price.is_none()
                 {
-                    s.price = p;
-                }
-                return i;
-            }
-            let i = ds.services.len() as u32;
-            services.index.insert(info.name.clone(), i);
-            ds.services.push(Service {
-                name: info.name,
-                category: info.category,
-                retail: info.retail,
-                price: price.unwrap_or(0),
-            });
-            i
-        };
-
-        let mut days: HashMap<(u32, NaiveDate), DayAcc> = HashMap::new();
-
-        // Completed orders with a customer: which customer and day each belongs to.
-        let mut orders: HashMap<String, (u32, NaiveDate)> = HashMap::new();
-        let mut stmt = conn.prepare(
-            "SELECT id, customer_id, location_id, created_at FROM orders
-              WHERE state = 'COMPLETED' AND customer_id IS NOT NULL AND created_at IS NOT NULL",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
-            let customer: String = r.get(1)?;
-            let location: Option<String> = r.get(2)?;
-            let Some(at) = parse_ts(&r.get::<_, String>(3)?) else {
-                continue;
-            };
-            if at > now {
-                continue;
-            }
-            let c = ds.intern_customer(&customer);
-            let day = zones.day(&at, location.as_deref());
-            days.entry((c, day)).or_default().has_order = true;
-            orders.insert(id, (c, day));
-        }
-
-        // Line items → services; modifiers → names, with per-list attach counts.
-        let mut line_service: HashMap<(String, String), u32> = HashMap::new();
-        let mut stmt = conn.prepare(
-            "SELECT li.order_id, li.uid, li.name, li.catalog_object_id, li.base_price
-               FROM order_line_items li
-               JOIN orders o ON o.id = li.order_id
-              WHERE o.state = 'COMPLETED' AND o.customer_id IS NOT NULL",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut lines_per_service: HashMap<u32, usize> = HashMap::new();
-        while let Some(r) = rows.next()? {
-            let order_id: String = r.get(0)?;
-            let Some(&(c, day)) = orders.get(&order_id) else {
-                continue;
-            };
-            let name: Option<String> = r.get(2)?;
-            let variation: Option<String> = r.get(3)?;
-            let Some(info) = catalog.service(variation.as_deref(), name.as_deref()) else {
-                continue;
-            };
-            let s = service_of(&mut ds, info, r.get(4)?);
-            *lines_per_service.entry(s).or_default() += 1;
-            push_unique(&mut days.entry((c, day)).or_default().services, s);
-            line_service.insert((order_id, r.get(1)?), s);
-        }
-
-        let mut modifier_index = Interner::new();
-        // Per modifier group (catalog list, else the modifier's own name): lines carrying
-        // it, and the services it was sold with.
-        let mut group_lines: HashMap<String, HashSet<(String, String)>> = HashMap::new();
-        let mut group_services: HashMap<String, HashSet<u32>> = HashMap::new();
-        let mut modifier_group: Vec<String> = Vec::new();
-        let mut stmt = conn.prepare(
-            "SELECT m.order_id, m.line_item_uid, m.catalog_object_id, m.name, m.base_price
-               FROM order_line_item_modifiers m JOIN orders o ON o.id = m.order_id
-              WHERE o.state = 'COMPLETED' AND o.customer_id IS NOT NULL",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let order_id: String = r.get(0)?;
-            let Some(&(c, day)) = orders.get(&order_id) else {
-                continue;
-            };
-            let line_uid: String = r.get(1)?;
-            let catalog_id: Option<String> = r.get(2)?;
-            let line_name: Option<String> = r.get(3)?;
-            let line_price: Option<i64> = r.get(4)?;
-            let known = catalog_id
-                .as_deref()
-                .and_then(|id| catalog.modifiers.get(id));
-            let Some(name) = known
-                .and_then(|k| k.0.clone())
-                .or(line_name)
-                .filter(|n| !n.trim().is_empty())
-            else {
-                continue;
-            };
-            let group = known
-                .and_then(|k| k.1.clone())
-                .unwrap_or_else(|| format!("name:{name}"));
-            let m = match modifier_index.index.get(&name) {
-                Some(&m) => m,
-                None => {
-                    let m = ds.modifiers.len() as u32;
-                    modifier_index.index.insert(name.clone(), m);
-                    ds.modifiers.push(Modifier {
-                        name: name.clone(),
-                        price: 0,
-                        optional: false,
-                    });
-                    modifier_group.push(group.clone());
-                    m
-                }
-            };
-            let price = known.and_then(|k| k.2).or(line_price).unwrap_or(0);
-            if price > 0 {
-                ds.modifiers[m as usize].price = price;
-            }
-            if let Some(&s) = line_service.get(&(order_id.clone(), line_uid.clone())) {
-                group_services.entry(group.clone()).or_default().insert(s);
-            }
-            group_lines
-                .entry(group)
-                .or_default()
-                .insert((order_id, line_uid));
-            days.entry((c, day)).or_default().modifiers.push(m);
-        }
-        // A modifier group attached to at least 80% of the lines of the services it is
-        // sold with is a required choice (a length, a size), not an add-on.
-        for (m, group) in modifier_group.iter().enumerate() {
-            let carried = group_lines.get(group).map_or(0, HashSet::len);
-            let eligible: usize = group_services
-                .get(group)
-                .map_or(0, |s| s.iter().map(|s| lines_per_service[s]).sum());
-            ds.modifiers[m].optional = eligible > 0 && (carried as f64) < 0.8 * eligible as f64;
-        }
-
-        // Refunds per payment.
-        let mut refunded: HashMap<String, i64> = HashMap::new();
-        let mut stmt = conn.prepare(
-            "SELECT payment_id, SUM(amount) FROM refunds
-              WHERE status IN ('COMPLETED','PENDING') AND payment_id IS NOT NULL
-              GROUP BY payment_id",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            refunded.insert(r.get(0)?, r.get::<_, Option<i64>>(1)?.unwrap_or(0));
-        }
-
-        // Payments: net money per customer-day, per month, per team member.
-        let mut stmt = conn.prepare(
-            "SELECT id, customer_id, order_id, team_member_id, amount, refunded, currency,
-                    location_id, created_at
-               FROM payments WHERE status = 'COMPLETED' AND created_at IS NOT NULL",
-        )?;
-        let mut rows = stmt.query([])?;
-        let mut currencies: BTreeMap<String, usize> = BTreeMap::new();
-        while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
-            let Some(at) = parse_ts(&r.get::<_, String>(8)?) else {
-                continue;
-            };
-            if at > now {
-                continue;
-            }
-            let customer: Option<String> = r.get(1)?;
-            let order_id: Option<String> = r.get(2)?;
-            let team: Option<String> = r.get(3)?;
-            let amount: i64 = r.get::<_, Option<i64>>(4)?.unwrap_or(0);
-            let own_refund: i64 = r.get::<_, Option<i64>>(5)?.unwrap_or(0);
-            if let Some(c) = r.get::<_, Option<String>>(6)? {
-                *currencies.entry(c).or_default() += 1;
-            }
-            let location: Option<String> = r.get(7)?;
-            let net = amount - own_refund.max(refunded.get(&id).copied().unwrap_or(0));
-            let day = zones.day(&at, location.as_deref());
-            let month = ds.months.entry((day.year(), day.month())).or_default();
-            month.revenue += net;
-            month.payments += 1;
-            let team = team.map(|t| team_of(&mut ds, &t));
-            if let Some(t) = team {
-                let e = ds.staff_revenue.entry(t).or_default();
-                e.0 += net;
-                if day > year_ago {
-                    e.1 += net;
+                    m.line_price = m.line_price.max(*price);
                 }
             }
-            let owner = match customer {
-                Some(c) => Some((ds.intern_customer(&c), day)),
-                None => order_id.and_then(|o| orders.get(&o).copied()),
-            };
-            if let Some((c, day)) = owner {
-                ds.customers[c as usize].net_total += net;
-                let acc = days.entry((c, day)).or_default();
-                acc.spend += net;
-                if let Some(t) = team {
-                    push_unique(&mut acc.team, t);
-                }
-            }
+        }
+        for t in extra_team {
+            team_index.insert(t.to_string(), ds.team.len() as u32);
+            ds.team.push((t.to_string(), None));
         }
         ds.currency = currencies
             .into_iter()
             .max_by_key(|(_, n)| *n)
-            .map(|(c, _)| c);
+            .map(|(c, _)| c.to_string());
 
-        // Bookings and their segments.
-        let mut segments: HashMap<String, Vec<Segment>> = HashMap::new();
-        let mut stmt = conn.prepare(
-            "SELECT booking_id, team_member_id, service_variation_id FROM booking_segments
-              ORDER BY booking_id, ordinal",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            segments
-                .entry(r.get(0)?)
-                .or_default()
-                .push((r.get(1)?, r.get(2)?));
+        // Services by name: the catalog's price, else the highest sold at.
+        #[derive(Default)]
+        struct ServiceAcc {
+            category: Option<String>,
+            retail: bool,
+            catalog_price: Option<i64>,
+            sold_price: Option<i64>,
+            lines: u32,
         }
-        let mut stmt = conn.prepare(
-            "SELECT id, customer_id, status, start_at, created_at, location_id FROM bookings
-              WHERE customer_id IS NOT NULL AND start_at IS NOT NULL",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let id: String = r.get(0)?;
-            let customer: String = r.get(1)?;
-            let status: String = r.get::<_, Option<String>>(2)?.unwrap_or_default();
-            let Some(start) = parse_ts(&r.get::<_, String>(3)?) else {
-                continue;
-            };
-            let created: Option<String> = r.get(4)?;
-            let created = created.as_deref().and_then(parse_ts);
-            if created.is_some_and(|c| c > now) {
-                continue;
+        let mut services: BTreeMap<&str, ServiceAcc> = BTreeMap::new();
+        for part in parts.values() {
+            for (key, sold) in &part.services {
+                let Some(Some(info)) = item_of.get(key) else {
+                    continue;
+                };
+                let s = services.entry(info.name.as_str()).or_default();
+                s.category = s.category.clone().max(info.category.clone());
+                s.retail |= info.retail;
+                s.catalog_price = s.catalog_price.max(info.price);
+                s.sold_price = s.sold_price.max(sold.sold_price);
+                s.lines += sold.lines;
             }
-            let location: Option<String> = r.get(5)?;
-            let c = ds.intern_customer(&customer);
-            let start_day = zones.day(&start, location.as_deref());
-            if status == "ACCEPTED" && start < now {
-                let acc = days.entry((c, start_day)).or_default();
-                for (team, variation) in segments.get(&id).into_iter().flatten() {
-                    if let Some(t) = team {
-                        let t = team_of(&mut ds, t);
-                        push_unique(&mut acc.team, t);
-                    }
-                    if let Some(info) = catalog.service(variation.as_deref(), None) {
-                        let s = service_of(&mut ds, info, None);
-                        push_unique(&mut acc.services, s);
-                    }
+        }
+        let mut service_index: FxHashMap<&str, u32> = FxHashMap::default();
+        for (name, s) in &services {
+            service_index.insert(name, ds.services.len() as u32);
+            ds.services.push(Service {
+                name: name.to_string(),
+                category: s.category.clone(),
+                retail: s.retail,
+                price: s
+                    .catalog_price
+                    .filter(|p| *p > 0)
+                    .or(s.sold_price.filter(|p| *p > 0))
+                    .unwrap_or(0),
+            });
+        }
+        // Each key as rows name it → its service index, resolved once.
+        let service_of_key: FxHashMap<&ServiceKey, u32> = item_of
+            .iter()
+            .filter_map(|(&k, info)| {
+                let i = *service_index.get(info.as_ref()?.name.as_str())?;
+                Some((k, i))
+            })
+            .collect();
+        let service_ix = |key: &ServiceKey| -> Option<u32> { service_of_key.get(key).copied() };
+
+        // Modifiers by name (the smallest group, the highest price), and per group the
+        // order lines carrying it and the services it was sold with.
+        let mut modifiers: BTreeMap<&str, (&str, i64)> = BTreeMap::new();
+        for m in modifier_of.values().flatten() {
+            let price = m.catalog_price.or(m.line_price).unwrap_or(0);
+            modifiers
+                .entry(m.name.as_str())
+                .and_modify(|e| {
+                    e.0 = e.0.min(m.group.as_str());
+                    e.1 = e.1.max(price);
+                })
+                .or_insert((m.group.as_str(), price));
+        }
+        let mut groups: FxHashMap<&str, (u32, BTreeSet<u32>)> = FxHashMap::default();
+        for part in parts.values() {
+            for ((service, mods), n) in &part.lines {
+                let line_groups: BTreeSet<&str> = mods
+                    .iter()
+                    .filter_map(|k| modifier_of.get(k)?.as_ref())
+                    .map(|m| m.group.as_str())
+                    .collect();
+                let service = service.as_ref().and_then(service_ix);
+                for g in line_groups {
+                    let e = groups.entry(g).or_default();
+                    e.0 += n;
+                    e.1.extend(service);
                 }
             }
-            ds.customers[c as usize].bookings.push(BookingRow {
-                status,
-                start,
-                start_day,
-                created_day: created.map(|t| zones.day(&t, location.as_deref())),
+        }
+        // A modifier group attached to at least 80% of the lines of the services it is
+        // sold with is a required choice (a length, a size), not an add-on.
+        let mut modifier_index: FxHashMap<&str, u32> = FxHashMap::default();
+        for (name, (group, price)) in &modifiers {
+            let (carried, eligible) = groups.get(group).map_or((0, 0), |(l, s)| {
+                let eligible: u32 = s
+                    .iter()
+                    .map(|&s| services[ds.services[s as usize].name.as_str()].lines)
+                    .sum();
+                (*l, eligible)
+            });
+            modifier_index.insert(name, ds.modifiers.len() as u32);
+            ds.modifiers.push(Modifier {
+                name: name.to_string(),
+                price: *price,
+                optional: eligible > 0 && f64::from(carried) < 0.8 * f64::from(eligible),
             });
         }
+        let modifier_of_key: FxHashMap<&ModifierKey, u32> = modifier_of
+            .iter()
+            .filter_map(|(&k, m)| {
+                let i = *modifier_index.get(m.as_ref()?.name.as_str())?;
+                Some((k, i))
+            })
+            .collect();
+        let modifier_ix = |key: &ModifierKey| -> Option<u32> { modifier_of_key.get(key).copied() };
 
-        // Visits, with what happened on each.
-        for v in keeper_normalize::visits::visits(conn, now)? {
-            let c = ds.intern_customer(&v.customer_id);
-            let acc = days.remove(&(c, v.day)).unwrap_or_default();
-            ds.customers[c as usize].visits.push(VisitDay {
-                day: v.day,
-                spend: acc.spend,
-                team: acc.team,
-                services: acc.services,
-                modifiers: acc.modifiers,
-                has_order: acc.has_order,
-            });
-        }
-        for c in &mut ds.customers {
-            c.visits.sort_by_key(|v| v.day);
-            c.bookings.sort_by_key(|b| b.start);
+        // Customers by id.
+        for (key, part) in parts {
+            if key.starts_with(WALKIN) {
+                for ((t, day), net) in &part.staff {
+                    let e = ds.staff_revenue.entry(team_index[t.as_str()]).or_default();
+                    e.0 += net;
+                    if *day > year_ago {
+                        e.1 += net;
+                    }
+                }
+                continue;
+            }
+            let i = ds.intern_customer(key) as usize;
+            for ((t, day), net) in &part.staff {
+                let e = ds.staff_revenue.entry(team_index[t.as_str()]).or_default();
+                e.0 += net;
+                if *day > year_ago {
+                    e.1 += net;
+                }
+            }
+            let c = &mut ds.customers[i];
+            if let Some(p) = &part.profile {
+                c.profile.given_name = p.given_name.clone();
+                c.profile.family_name = p.family_name.clone();
+                c.profile.birthday = p.birthday.clone();
+                c.profile.known = true;
+            }
+            c.net_total = part.net_total;
+            c.loyalty_balance = part.loyalty;
+            c.bookings = part
+                .bookings
+                .iter()
+                .map(|b| BookingRow {
+                    status: b.status.clone(),
+                    start: b.start,
+                    start_day: b.start_day,
+                    created_day: b.created_day,
+                })
+                .collect();
+            c.visits = part
+                .visits
+                .iter()
+                .map(|v| VisitDay {
+                    day: v.day,
+                    spend: v.spend,
+                    team: v.team.iter().map(|t| team_index[t.as_str()]).collect(),
+                    services: {
+                        let mut ix: Vec<u32> = v.services.iter().filter_map(service_ix).collect();
+                        ix.sort_unstable();
+                        ix.dedup();
+                        ix
+                    },
+                    modifiers: {
+                        let mut ix: Vec<u32> = v.modifiers.iter().filter_map(modifier_ix).collect();
+                        ix.sort_unstable();
+                        ix
+                    },
+                    has_order: v.has_order,
+                })
+                .collect();
         }
 
-        // Loyalty.
+        // Loyalty program.
         ds.has_loyalty_program =
             conn.query_row("SELECT COUNT(*) FROM loyalty_programs", [], |r| {
                 r.get::<_, i64>(0)
             })? > 0;
-        let mut stmt = conn.prepare(
-            "SELECT customer_id, balance FROM loyalty_accounts WHERE customer_id IS NOT NULL",
-        )?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let c = ds.intern_customer(&r.get::<_, String>(0)?);
-            ds.customers[c as usize].loyalty_balance =
-                Some(r.get::<_, Option<i64>>(1)?.unwrap_or(0));
-        }
 
         // Reviews (migration 0007; may be empty).
         let mut stmt = conn.prepare(

@@ -5,6 +5,11 @@
 //! [`crate::refit`]) and [`run_stage`] (the demo's stage: recompute and summarise with the
 //! top tasks).
 //!
+//! Incremental reads (migration 0022, [`crate::cache`]): after a sync only the owners whose
+//! rows changed are read again; every other customer's derived history comes from the
+//! parts the previous run in this process kept in memory, and everything that depends on
+//! `now` is recomputed for everyone.
+//!
 //! Incremental by content: every customer's figures are recomputed in memory (cheap once
 //! the store is read), and only the `customer_metrics` rows whose content changed are
 //! written (migration 0011's `content_hash`), so a row's `computed_at` is the run that last
@@ -14,6 +19,7 @@
 //! visit). The result is exactly what a full recompute with the same parameters stores.
 
 use crate::business::{self, BusinessSummary};
+use crate::cache::{self, Read};
 use crate::clv::bgnbd::BgNbdParams;
 use crate::clv::gamma_gamma::GammaGammaParams;
 use crate::customers::{self, CustomerResult};
@@ -143,6 +149,13 @@ pub struct RecomputeReport {
     pub fitted_at: String,
     /// `customer_metrics` rows written or deleted (unchanged rows are left alone).
     pub rows_written: usize,
+    /// Whether only the owners that changed were read again (migration 0022, parts kept in
+    /// memory by the previous run in this process), how many
+    /// owners (customers and walk-in days) were read, and why a run asked to read
+    /// incrementally read everything.
+    pub incremental_read: bool,
+    pub owners_read: usize,
+    pub full_read_reason: Option<String>,
 }
 
 /// What [`write`] did.
@@ -211,21 +224,34 @@ fn open_count(conn: &Connection) -> Result<usize> {
     )
 }
 
-/// Recomputes everything from the store as of `now`, fitting the models afresh, and
-/// stores it (one transaction).
+/// Recomputes everything from the store as of `now`, reading every owner's history and
+/// fitting the models afresh, and stores it (one transaction).
 pub fn recompute(store: &mut Store, now: DateTime<Utc>) -> Result<RecomputeReport> {
-    recompute_with(store, now, &Refit::Always)
+    recompute_read(store, now, &Refit::Always, Read::Full)
 }
 
 /// Recomputes everything from the store as of `now` with the fit `refit` chooses, and
-/// stores what changed (one transaction).
+/// stores what changed (one transaction). Reads incrementally: only the owners whose rows
+/// changed since the last run are read again ([`crate::cache`]).
 pub fn recompute_with(
     store: &mut Store,
     now: DateTime<Utc>,
     refit: &Refit,
 ) -> Result<RecomputeReport> {
+    recompute_read(store, now, refit, Read::Incremental)
+}
+
+/// [`recompute_with`] with a choice of read: [`Read::Full`] reads every owner's history
+/// again, [`Read::Incremental`] only the changed owners' (when the stored parts allow).
+pub fn recompute_read(
+    store: &mut Store,
+    now: DateTime<Utc>,
+    refit: &Refit,
+    read: Read,
+) -> Result<RecomputeReport> {
     let started = Instant::now();
-    let data = Dataset::load(store.conn(), now)?;
+    let db = store.path().map(std::path::Path::to_path_buf);
+    let (data, mut update) = cache::load(store.conn(), db.as_deref(), now, read)?;
     let with_visits = data
         .customers
         .iter()
@@ -248,6 +274,7 @@ pub fn recompute_with(
     };
     let analysis = analyse_with_fits(data, fits);
     let tx = store.conn_mut().transaction()?;
+    cache::store(&tx, &mut update)?;
     let stats = write(&tx, &analysis, now)?;
     let tasks_open = open_count(&tx)?;
     let duration_ms = started.elapsed().as_millis() as u64;
@@ -268,10 +295,21 @@ pub fn recompute_with(
         },
     )?;
     tx.commit()?;
+    let incremental_read = !update.full;
+    let owners_read = if update.full {
+        update.parts.len()
+    } else {
+        update.keys.len()
+    };
+    let full_read_reason = update.full_reason.take();
+    cache::keep(db.as_deref(), update, now);
+    let customers_analysed = analysis.customers.len();
+    let model = ModelSummary::of(&analysis);
+    cache::drop_elsewhere(analysis);
     Ok(RecomputeReport {
         computed_at,
-        customers_analysed: analysis.customers.len(),
-        model: ModelSummary::of(&analysis),
+        customers_analysed,
+        model,
         tasks: stats.tasks,
         tasks_open,
         duration_ms,
@@ -279,6 +317,9 @@ pub fn recompute_with(
         refit_reason,
         fitted_at,
         rows_written: stats.rows_written,
+        incremental_read,
+        owners_read,
+        full_read_reason,
     })
 }
 

@@ -118,6 +118,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "ui_jobs",
         sql: include_str!("migrations/0021_ui_jobs.sql"),
     },
+    Migration {
+        version: 22,
+        name: "analysis_incremental_read",
+        sql: include_str!("migrations/0022_analysis_incremental_read.sql"),
+    },
 ];
 
 /// The schema version a fully migrated database has.
