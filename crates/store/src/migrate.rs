@@ -118,6 +118,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "ui_jobs",
         sql: include_str!("migrations/0021_ui_jobs.sql"),
     },
+    Migration {
+        version: 23,
+        name: "search_refresh",
+        sql: include_str!("migrations/0023_search_refresh.sql"),
+    },
 ];
 
 /// The schema version a fully migrated database has.
