@@ -1037,9 +1037,10 @@ impl App {
                 Ok(upload)
             },
             |store, upload| candidate_of(store, upload, id),
-        )?;
+        );
+        // Also when only the answer failed: the decision is committed.
         self.refresh_search_later();
-        Ok(decided)
+        decided
     }
 
     /// The owner picked another customer for a row in review: link the row to it and accept.
@@ -1058,9 +1059,10 @@ impl App {
                 Ok(upload)
             },
             |store, upload| candidate_of(store, upload, id),
-        )?;
+        );
+        // Also when only the answer failed: the decision is committed.
         self.refresh_search_later();
-        Ok(chosen)
+        chosen
     }
 
     pub fn accept_above(&self, upload_id: &str, threshold: f64) -> Result<u32> {
@@ -1112,9 +1114,10 @@ impl App {
                 Ok(upload)
             },
             |store, upload| candidate_of(store, upload, id),
-        )?;
+        );
+        // Also when only the answer failed: the decision is committed.
         self.refresh_search_later();
-        Ok(undone)
+        undone
     }
 
     pub fn health_report(&self) -> Result<HealthReport> {

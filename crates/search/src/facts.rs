@@ -452,7 +452,8 @@ fn load_with(
     {
         // A payment is the customer's when it names them, or names nobody and settles one of
         // their orders. For one customer the two cases are read apart, each through an index
-        // (the customer's payments; the customer's orders, then their payments by order):
+        // (the customer's payments; the customer's orders, then their payments by order, in
+        // that order: CROSS JOIN keeps SQLite from reading every walk-in payment instead):
         // `COALESCE(...) = ?1` made SQLite scan every payment (2 s on `large`).
         let sql = match only {
             None => {
@@ -467,7 +468,7 @@ fn load_with(
                        WHERE p.customer_id = ?1 AND p.status = 'COMPLETED' \
                        UNION ALL \
                        SELECT p.amount, p.refunded, p.currency FROM orders o \
-                       JOIN payments p ON p.order_id = o.id \
+                       CROSS JOIN payments p ON p.order_id = o.id \
                        WHERE o.customer_id = ?1 AND p.customer_id IS NULL AND p.status = 'COMPLETED') \
                  HAVING COUNT(*) > 0"
             }
@@ -606,18 +607,20 @@ impl SpendValues {
         )
     }
 
-    /// The values the stored search documents were built with: each existing customer's
-    /// document's lifetime value, for those its profile (migration 0019) ranks as paying.
+    /// The values the stored search documents were built with: the lifetime value in each
+    /// existing customer's document profile (migration 0019, written and deleted with the
+    /// document; read there rather than from the documents, whose rows carry the texts and
+    /// vectors), for those it ranks as paying.
     /// Reading them costs one pass over the documents instead of aggregating every payment
     /// of the shop; a document rebuilt with them is the one a full build makes as long as
     /// the stored documents are up to date with the payments (every import, sync and full
     /// refresh rebuilds them all after writing payments).
     pub fn stored(conn: &Connection) -> Result<SpendValues> {
         let mut stmt = conn.prepare_cached(
-            "SELECT d.customer_id, d.lifetime_value FROM search_documents d \
-             JOIN search_profiles p ON p.customer_id = d.customer_id \
+            "SELECT p.customer_id, json_extract(p.profile, '$.lifetime_value') \
+             FROM search_profiles p \
              WHERE json_extract(p.profile, '$.spend_percent_above') IS NOT NULL \
-             AND EXISTS (SELECT 1 FROM customers c WHERE c.id = d.customer_id)",
+             AND EXISTS (SELECT 1 FROM customers c WHERE c.id = p.customer_id)",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
         Ok(SpendValues::new(rows.collect::<rusqlite::Result<_>>()?))

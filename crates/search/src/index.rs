@@ -53,8 +53,9 @@ pub fn refresh_documents(conn: &mut Connection, now: DateTime<Utc>) -> Result<Re
 }
 
 /// Above this many customers, [`refresh_customers`] rebuilds every document instead: the
-/// full build reads each table once, the per-customer one once per customer.
-pub const FULL_REFRESH_ABOVE: usize = 32;
+/// full build reads each table once (seconds on `large`), the per-customer one reads one
+/// customer's rows through the customer indexes (a few milliseconds each) once per customer.
+pub const FULL_REFRESH_ABOVE: usize = 1000;
 
 /// Rebuilds the documents of `customer_ids` only (after an enrichment change touched them),
 /// as of `now`; an id that is no longer a customer loses its document. Does nothing when no
