@@ -293,7 +293,8 @@ impl App {
             .is_some_and(|r| r.wait_idle(timeout))
     }
 
-    /// The last round of background rebuilds: customers rebuilt and how long it took.
+    /// The last round of background rebuilds that rebuilt something: customers and how long
+    /// it took.
     pub fn last_search_refresh(&self) -> Option<(usize, Duration)> {
         self.search_refresh.as_ref().and_then(|r| r.last_round())
     }

@@ -100,7 +100,7 @@ struct State {
     running: bool,
     /// The app is gone: the worker ends.
     stop: bool,
-    /// The last round of passes: customers rebuilt and how long it took.
+    /// The last round of passes that rebuilt something: customers and how long it took.
     last: Option<(usize, Duration)>,
 }
 
@@ -164,7 +164,7 @@ impl SearchRefresh {
         true
     }
 
-    /// The last round of passes: customers rebuilt and its duration.
+    /// The last round of passes that rebuilt something: customers and its duration.
     pub fn last_round(&self) -> Option<(usize, Duration)> {
         self.shared.lock().last
     }
@@ -222,7 +222,9 @@ fn run(shared: &Shared, db: &std::path::Path, now: fn() -> DateTime<Utc>) {
         }
         let mut state = shared.lock();
         state.running = false;
-        state.last = Some((rebuilt, started.elapsed()));
+        if rebuilt > 0 {
+            state.last = Some((rebuilt, started.elapsed()));
+        }
         shared.changed.notify_all();
     }
 }
