@@ -7,6 +7,7 @@ use crate::jobs::{JobHandle, Jobs, Listener};
 use crate::reviews::{GoogleFetch, UrgentNotice, UrgentWatch, YelpFetch};
 use crate::schedule::{Daily, Step};
 use crate::search::SearchService;
+use crate::search_refresh::SearchRefresh;
 use crate::views::*;
 use crate::{ApiError, Result};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -97,6 +98,9 @@ pub struct App {
     reader: Mutex<Store>,
     /// The database summary as last counted (see [`App::db_info`]).
     summary: Arc<Mutex<Option<DbInfo>>>,
+    /// Rebuilds the search documents the owner's match decisions touched, after they
+    /// answered (`search_refresh.rs`); `None` only in tests of a crash before the rebuild.
+    search_refresh: Option<SearchRefresh>,
 }
 
 /// Counts the database's tables on a connection of its own and keeps the result for
@@ -163,6 +167,17 @@ impl App {
     /// turns them into events) and `model_dir` is where the bundled model is (None: the
     /// provisioning cache, or keyword search only).
     pub fn new(db: PathBuf, model_dir: Option<&Path>, listener: Box<Listener>) -> Result<App> {
+        App::open(db, model_dir, listener, true)
+    }
+
+    /// [`App::new`], with the background rebuild of search documents started or not (not:
+    /// an app whose rebuilds never run, as if it were killed after each decision).
+    fn open(
+        db: PathBuf,
+        model_dir: Option<&Path>,
+        listener: Box<Listener>,
+        refresh_search: bool,
+    ) -> Result<App> {
         // Open (create, migrate) the database now, so a problem shows at start.
         let reader = Store::open(&db)?;
         reader
@@ -196,7 +211,16 @@ impl App {
                 .spawn(move || recount(&db, &summary))
                 .map_err(|e| err("internal", format!("could not start a thread: {e}")))?;
         }
+        let search_refresh = if refresh_search {
+            Some(
+                SearchRefresh::start(db.clone(), now)
+                    .map_err(|e| err("internal", format!("could not start a thread: {e}")))?,
+            )
+        } else {
+            None
+        };
         App {
+            search_refresh,
             urgent: UrgentAlerts {
                 watch: Arc::new(Mutex::new(UrgentWatch::baseline(&seen))),
                 notifier: Arc::new(Mutex::new(None)),
@@ -233,6 +257,46 @@ impl App {
     fn read<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
         let store = self.reader.lock().unwrap_or_else(|p| p.into_inner());
         f(&store)
+    }
+
+    /// Runs `f` in one transaction on the screens' connection (taking the write lock at
+    /// once, so it waits for another writer instead of failing on a stale read), commits,
+    /// then runs `then` on the connection (the answer, read after the commit).
+    fn write<T, U>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
+        then: impl FnOnce(&Store, T) -> Result<U>,
+    ) -> Result<U> {
+        let mut store = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = store
+            .conn_mut()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(db_err)?;
+        let done = f(&tx)?;
+        tx.commit().map_err(db_err)?;
+        then(&store, done)
+    }
+
+    /// Asks the background rebuild for a pass over the customers decisions queued.
+    fn refresh_search_later(&self) {
+        if let Some(r) = &self.search_refresh {
+            r.wake();
+        }
+    }
+
+    /// Waits until the search documents of every decision made so far are rebuilt (`false`
+    /// when `timeout` passed first, or when the rebuild does not run). For tests and the
+    /// benchmark; the screens do not wait.
+    pub fn wait_search_refreshed(&self, timeout: Duration) -> bool {
+        self.search_refresh
+            .as_ref()
+            .is_some_and(|r| r.wait_idle(timeout))
+    }
+
+    /// The last round of background rebuilds that rebuilt something: customers and how long
+    /// it took.
+    pub fn last_search_refresh(&self) -> Option<(usize, Duration)> {
+        self.search_refresh.as_ref().and_then(|r| r.last_round())
     }
 
     /// Path, schema version and rows per table. Counting the normalized tables reads
@@ -964,8 +1028,20 @@ impl App {
             "skip" => Verdict::Skip,
             other => return Err(err("bad_decision", format!("Unknown decision {other}"))),
         };
-        let c = crate::enrich::decide(&self.db, id, verdict, now())?;
-        self.read(|store| candidate_view(store.conn(), c))
+        let decided = self.write(
+            |tx| {
+                let upload = keeper_enrich::db::decide_in(tx, id, verdict, now())?;
+                if verdict != Verdict::Skip {
+                    let customer = match_customer(tx, id)?;
+                    crate::search_refresh::enqueue(tx, &customer, now())?;
+                }
+                Ok(upload)
+            },
+            |store, upload| candidate_of(store, upload, id),
+        );
+        // Also when only the answer failed: the decision is committed.
+        self.refresh_search_later();
+        decided
     }
 
     /// The owner picked another customer for a row in review: link the row to it and accept.
@@ -975,13 +1051,39 @@ impl App {
         customer_id: &str,
     ) -> Result<MatchCandidate> {
         let id = parse_id(candidate_id, "match_not_found")?;
-        let c = crate::enrich::choose_alternative(&self.db, id, customer_id, now())?;
-        self.read(|store| candidate_view(store.conn(), c))
+        let chosen = self.write(
+            |tx| {
+                let mut touched = match_customer(tx, id)?;
+                let upload = keeper_enrich::db::choose_alternative_in(tx, id, customer_id, now())?;
+                touched.push(customer_id.to_owned());
+                crate::search_refresh::enqueue(tx, &touched, now())?;
+                Ok(upload)
+            },
+            |store, upload| candidate_of(store, upload, id),
+        );
+        // Also when only the answer failed: the decision is committed.
+        self.refresh_search_later();
+        chosen
     }
 
     pub fn accept_above(&self, upload_id: &str, threshold: f64) -> Result<u32> {
         let id = parse_id(upload_id, "upload_not_found")?;
-        Ok(crate::enrich::bulk_accept(&self.db, id, threshold, now())?.accepted as u32)
+        let accepted = self.write(
+            |tx| {
+                let accepted = keeper_enrich::db::bulk_accept_in(tx, id, threshold, now())?;
+                let mut touched = Vec::with_capacity(accepted.len());
+                for m in &accepted {
+                    touched.extend(match_customer(tx, *m)?);
+                }
+                crate::search_refresh::enqueue(tx, &touched, now())?;
+                Ok(accepted.len() as u32)
+            },
+            |_, accepted| Ok(accepted),
+        )?;
+        if accepted > 0 {
+            self.refresh_search_later();
+        }
+        Ok(accepted)
     }
 
     /// Undoes a whole upload as a background job (follow it with [`App::upload_job`]).
@@ -997,23 +1099,26 @@ impl App {
 
     pub fn undo_candidate(&self, candidate_id: &str) -> Result<MatchCandidate> {
         let id = parse_id(candidate_id, "match_not_found")?;
-        crate::enrich::undo_match(&self.db, id, now())?;
-        let upload: i64 = self.read(|store| {
-            store
-                .conn()
-                .query_row(
-                    "SELECT upload_id FROM upload_matches WHERE id = ?1",
-                    [id],
-                    |r| r.get(0),
-                )
-                .optional()
-                .map_err(db_err)?
-                .ok_or_else(|| err("match_not_found", format!("No match {id}")))
-        })?;
-        self.match_candidates(&upload.to_string())?
-            .into_iter()
-            .find(|c| c.id == candidate_id)
-            .ok_or_else(|| err("match_not_found", format!("No match {id}")))
+        let undone = self.write(
+            |tx| {
+                let upload: i64 = tx
+                    .query_row(
+                        "SELECT upload_id FROM upload_matches WHERE id = ?1",
+                        [id],
+                        |r| r.get(0),
+                    )
+                    .optional()
+                    .map_err(db_err)?
+                    .ok_or_else(|| err("match_not_found", format!("No match {id}")))?;
+                keeper_enrich::db::undo_match_in(tx, id, now())?;
+                crate::search_refresh::enqueue(tx, &match_customer(tx, id)?, now())?;
+                Ok(upload)
+            },
+            |store, upload| candidate_of(store, upload, id),
+        );
+        // Also when only the answer failed: the decision is committed.
+        self.refresh_search_later();
+        undone
     }
 
     pub fn health_report(&self) -> Result<HealthReport> {
@@ -1109,6 +1214,25 @@ fn review_entry(r: keeper_reviews::db::ReviewRow) -> ReviewEntry {
 fn parse_id(id: &str, code: &str) -> Result<i64> {
     id.parse()
         .map_err(|_| err(code, format!("No such item: {id}")))
+}
+
+/// The customer match `match_id` links its row to (none for an unknown match).
+fn match_customer(conn: &rusqlite::Connection, match_id: i64) -> Result<Vec<String>> {
+    let customer: Option<String> = conn
+        .query_row(
+            "SELECT customer_id FROM upload_matches WHERE id = ?1",
+            [match_id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(db_err)?;
+    Ok(customer.into_iter().collect())
+}
+
+/// Match `match_id` of upload `upload` as the review screen shows it.
+fn candidate_of(store: &Store, upload: i64, match_id: i64) -> Result<MatchCandidate> {
+    let c = keeper_enrich::db::candidate(store, upload, match_id)?;
+    candidate_view(store.conn(), c)
 }
 
 fn candidate_view(
@@ -1232,6 +1356,127 @@ fn analyse_and_embed(
 mod tests {
     use super::*;
     use keeper_store::raw::{RawObject, upsert};
+
+    fn document(db: &Path, id: &str) -> String {
+        Store::open(db)
+            .unwrap()
+            .conn()
+            .query_row(
+                "SELECT text FROM search_documents WHERE customer_id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+
+    fn queued(db: &Path) -> Vec<String> {
+        crate::search_refresh::queued(Store::open(db).unwrap().conn()).unwrap()
+    }
+
+    /// Two customers with documents built and a sheet naming Ada by Square id, uploaded
+    /// (its one match accepted); returns the database and the match's id.
+    fn uploaded(dir: &Path) -> (PathBuf, String) {
+        let db = dir.join("k.sqlite3");
+        let mut store = Store::open(&db).unwrap();
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO customers (id, given_name, family_name, email)
+                   VALUES ('C1', 'Ada', 'Lane', 'ada@example.com'),
+                          ('C2', 'Bo', 'Marsh', 'bo@example.com');",
+            )
+            .unwrap();
+        keeper_search::index::refresh_documents(store.conn_mut(), now()).unwrap();
+        let file = dir.join("old-system.csv");
+        std::fs::write(
+            &file,
+            "Square Customer ID,Name,Notes\nC1,Ada Lane,Allergic to latex gloves\n",
+        )
+        .unwrap();
+        let summary = crate::enrich::upload(&db, &file, &Default::default(), now()).unwrap();
+        assert_eq!(summary.auto_accepted, 1);
+        let id: i64 = store
+            .conn()
+            .query_row("SELECT id FROM upload_matches", [], |r| r.get(0))
+            .unwrap();
+        (db, id.to_string())
+    }
+
+    fn app(dir: &Path, db: &Path, refresh_search: bool) -> App {
+        App::open(
+            db.to_path_buf(),
+            Some(&dir.join("no-model")),
+            Box::new(|_| {}),
+            refresh_search,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_decision_answers_before_its_search_document_is_rebuilt_and_the_rebuild_follows() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, match_id) = uploaded(dir.path());
+        assert!(document(&db, "C1").contains("latex"));
+
+        // An app whose rebuilds never run: the undo answers, the document is still the old one
+        // and the customer is queued.
+        let held = app(dir.path(), &db, false);
+        assert_eq!(held.undo_candidate(&match_id).unwrap().state, "undone");
+        assert!(
+            document(&db, "C1").contains("latex"),
+            "rebuilt before answering"
+        );
+        assert_eq!(queued(&db), ["C1"]);
+        drop(held);
+
+        // The app's rebuild does it in the background; searching finds the change after it.
+        let app = app(dir.path(), &db, true);
+        assert!(app.wait_search_refreshed(Duration::from_secs(20)));
+        assert!(!document(&db, "C1").contains("latex"));
+        let accepted = app.decide_candidate(&match_id, "accept").unwrap();
+        assert_eq!(accepted.state, "accepted");
+        assert!(app.wait_search_refreshed(Duration::from_secs(20)));
+        assert!(document(&db, "C1").contains("Note: Allergic to latex gloves"));
+        assert!(queued(&db).is_empty());
+        let search = |app: &App| {
+            app.list_customers(&CustomerQuery {
+                search: Some("latex".to_owned()),
+                sort: CustomerSort::Name,
+                descending: false,
+                offset: 0,
+                limit: 10,
+            })
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>()
+        };
+        assert_eq!(search(&app), ["C1"]);
+        app.decide_candidate(&match_id, "reject").unwrap();
+        assert!(app.wait_search_refreshed(Duration::from_secs(20)));
+        assert!(search(&app).is_empty());
+        assert_eq!(app.last_search_refresh().map(|(n, _)| n), Some(1));
+    }
+
+    #[test]
+    fn a_decision_whose_rebuild_never_ran_is_rebuilt_when_the_app_starts_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let (db, match_id) = uploaded(dir.path());
+        let before = {
+            let killed = app(dir.path(), &db, false);
+            killed.undo_candidate(&match_id).unwrap();
+            killed.decide_candidate(&match_id, "reject").unwrap();
+            document(&db, "C1")
+        };
+        assert!(before.contains("latex"), "the killed app rebuilt: {before}");
+        assert_eq!(queued(&db), ["C1"]);
+
+        let restarted = app(dir.path(), &db, true);
+        assert!(restarted.wait_search_refreshed(Duration::from_secs(20)));
+        assert!(!document(&db, "C1").contains("latex"));
+        assert!(queued(&db).is_empty());
+    }
 
     #[test]
     fn db_info_counts_again_when_another_process_imported_meanwhile() {

@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod reviews;
 pub mod schedule;
 pub mod search;
+pub mod search_refresh;
 pub mod task_context;
 pub mod upload_jobs;
 pub mod views;

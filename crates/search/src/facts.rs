@@ -244,6 +244,21 @@ fn for_owner(sql: &str, only: Option<&str>) -> String {
 
 /// Loads the facts of every customer (`only = None`) or of one customer, keyed by id.
 pub fn load(conn: &Connection, only: Option<&str>) -> Result<BTreeMap<String, CustomerFacts>> {
+    load_with(conn, only, None)
+}
+
+/// The facts of customer `id`, with its spend rank among `spend` (e.g.
+/// [`SpendValues::stored`], read once for many customers) instead of an aggregate of every
+/// payment of the shop.
+pub fn load_one(conn: &Connection, id: &str, spend: &SpendValues) -> Result<Option<CustomerFacts>> {
+    Ok(load_with(conn, Some(id), Some(spend))?.remove(id))
+}
+
+fn load_with(
+    conn: &Connection,
+    only: Option<&str>,
+    spend: Option<&SpendValues>,
+) -> Result<BTreeMap<String, CustomerFacts>> {
     let mut team: HashMap<String, (String, bool)> = HashMap::new();
     {
         let mut stmt = conn.prepare(
@@ -435,13 +450,30 @@ pub fn load(conn: &Connection, only: Option<&str>) -> Result<BTreeMap<String, Cu
     }
 
     {
-        let mut stmt = conn.prepare(&for_owner(
-            "SELECT COALESCE(p.customer_id, o.customer_id) AS c, \
-             SUM(COALESCE(p.amount,0) - COALESCE(p.refunded,0)), COUNT(*), MAX(p.currency) \
-             FROM payments p LEFT JOIN orders o ON o.id = p.order_id \
-             WHERE p.status = 'COMPLETED' AND c IS NOT NULL AND (?1 IS NULL OR c = ?1) GROUP BY c",
-            only,
-        ))?;
+        // A payment is the customer's when it names them, or names nobody and settles one of
+        // their orders. For one customer the two cases are read apart, each through an index
+        // (the customer's payments; the customer's orders, then their payments by order, in
+        // that order: CROSS JOIN keeps SQLite from reading every walk-in payment instead):
+        // `COALESCE(...) = ?1` made SQLite scan every payment (2 s on `large`).
+        let sql = match only {
+            None => {
+                "SELECT COALESCE(p.customer_id, o.customer_id) AS c, \
+                 SUM(COALESCE(p.amount,0) - COALESCE(p.refunded,0)), COUNT(*), MAX(p.currency) \
+                 FROM payments p LEFT JOIN orders o ON o.id = p.order_id \
+                 WHERE p.status = 'COMPLETED' AND c IS NOT NULL AND ?1 IS NULL GROUP BY c"
+            }
+            Some(_) => {
+                "SELECT ?1, SUM(COALESCE(amount,0) - COALESCE(refunded,0)), COUNT(*), MAX(currency) \
+                 FROM (SELECT p.amount, p.refunded, p.currency FROM payments p \
+                       WHERE p.customer_id = ?1 AND p.status = 'COMPLETED' \
+                       UNION ALL \
+                       SELECT p.amount, p.refunded, p.currency FROM orders o \
+                       CROSS JOIN payments p ON p.order_id = o.id \
+                       WHERE o.customer_id = ?1 AND p.customer_id IS NULL AND p.status = 'COMPLETED') \
+                 HAVING COUNT(*) > 0"
+            }
+        };
+        let mut stmt = conn.prepare(sql)?;
         let rows = stmt.query_map(params![only], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -509,7 +541,7 @@ pub fn load(conn: &Connection, only: Option<&str>) -> Result<BTreeMap<String, Cu
     }
 
     load_missed_bookings(conn, only, &mut out)?;
-    load_spend_ranks(conn, only, &mut out)?;
+    load_spend_ranks(conn, only, spend, &mut out)?;
     load_sheets(conn, only, &mut out)?;
     Ok(out)
 }
@@ -546,50 +578,117 @@ fn load_missed_bookings(
     Ok(())
 }
 
-/// Places each paying customer among the shop's paying customers by lifetime value. For one
-/// customer the shop-wide figures come from one aggregate query, so the rank (and the
-/// document) is the same as in a full load.
+/// Where the shop's paying customers' lifetime values stand, to place one customer among
+/// them: each paying customer's value by id, and the values sorted.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SpendValues {
+    by_customer: HashMap<String, i64>,
+    sorted: Vec<i64>,
+}
+
+impl SpendValues {
+    fn new(by_customer: HashMap<String, i64>) -> SpendValues {
+        let mut sorted: Vec<i64> = by_customer.values().copied().collect();
+        sorted.sort_unstable();
+        SpendValues {
+            by_customer,
+            sorted,
+        }
+    }
+
+    /// The paying customers among `facts` (a full load).
+    fn of_facts(facts: &BTreeMap<String, CustomerFacts>) -> SpendValues {
+        SpendValues::new(
+            facts
+                .values()
+                .filter(|f| f.paid_visits > 0)
+                .map(|f| (f.customer_id.clone(), f.lifetime_value))
+                .collect(),
+        )
+    }
+
+    /// The values the stored search documents were built with: the lifetime value in each
+    /// existing customer's document profile (migration 0019, written and deleted with the
+    /// document; read there rather than from the documents, whose rows carry the texts and
+    /// vectors), for those it ranks as paying.
+    /// Reading them costs one pass over the documents instead of aggregating every payment
+    /// of the shop; a document rebuilt with them is the one a full build makes as long as
+    /// the stored documents are up to date with the payments (every import, sync and full
+    /// refresh rebuilds them all after writing payments).
+    pub fn stored(conn: &Connection) -> Result<SpendValues> {
+        let mut stmt = conn.prepare_cached(
+            "SELECT p.customer_id, json_extract(p.profile, '$.lifetime_value') \
+             FROM search_profiles p \
+             WHERE json_extract(p.profile, '$.spend_percent_above') IS NOT NULL \
+             AND EXISTS (SELECT 1 FROM customers c WHERE c.id = p.customer_id)",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        Ok(SpendValues::new(rows.collect::<rusqlite::Result<_>>()?))
+    }
+
+    /// Aggregates every completed payment of the shop (what a full load computes).
+    fn aggregate(conn: &Connection) -> Result<SpendValues> {
+        let mut stmt = conn.prepare(
+            "SELECT COALESCE(p.customer_id, o.customer_id) AS c, \
+             SUM(COALESCE(p.amount,0) - COALESCE(p.refunded,0)) AS total \
+             FROM payments p LEFT JOIN orders o ON o.id = p.order_id \
+             WHERE p.status = 'COMPLETED' AND c IS NOT NULL \
+             AND c IN (SELECT id FROM customers) GROUP BY c",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        Ok(SpendValues::new(rows.collect::<rusqlite::Result<_>>()?))
+    }
+
+    /// Paying customers.
+    pub fn len(&self) -> usize {
+        self.sorted.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sorted.is_empty()
+    }
+
+    /// `f`'s place among the others' values and its own (its own value as given in `f`,
+    /// whatever the values hold for it); `None` when `f` has no payment.
+    pub fn rank(&self, f: &CustomerFacts) -> Option<SpendRank> {
+        if f.paid_visits == 0 {
+            return None;
+        }
+        let v = f.lifetime_value;
+        let mut above = self.sorted.len() - self.sorted.partition_point(|x| *x <= v);
+        let mut of = self.sorted.len() + 1;
+        if let Some(own) = self.by_customer.get(&f.customer_id) {
+            of -= 1;
+            above -= usize::from(*own > v);
+        }
+        Some(SpendRank { above, of })
+    }
+}
+
+/// Places each paying customer among the shop's paying customers by lifetime value: for a
+/// full load among the loaded values, for one customer among `spend` (or, without it, among
+/// the values of one aggregate of every payment), so the rank (and the document) is the same
+/// as in a full load.
 fn load_spend_ranks(
     conn: &Connection,
     only: Option<&str>,
+    spend: Option<&SpendValues>,
     out: &mut BTreeMap<String, CustomerFacts>,
 ) -> Result<()> {
-    match only {
-        None => {
-            let mut values: Vec<i64> = out
-                .values()
-                .filter(|f| f.paid_visits > 0)
-                .map(|f| f.lifetime_value)
-                .collect();
-            values.sort_unstable();
-            let of = values.len();
-            for f in out.values_mut().filter(|f| f.paid_visits > 0) {
-                let at_or_below = values.partition_point(|v| *v <= f.lifetime_value);
-                f.spend_rank = Some(SpendRank {
-                    above: of - at_or_below,
-                    of,
-                });
-            }
+    let aggregated;
+    let values = match (only, spend) {
+        (None, _) => {
+            aggregated = SpendValues::of_facts(out);
+            &aggregated
         }
-        Some(id) => {
-            let Some(f) = out.get_mut(id).filter(|f| f.paid_visits > 0) else {
-                return Ok(());
-            };
-            let (of, above): (i64, i64) = conn.query_row(
-                "WITH v AS (SELECT COALESCE(p.customer_id, o.customer_id) AS c, \
-                 SUM(COALESCE(p.amount,0) - COALESCE(p.refunded,0)) AS total \
-                 FROM payments p LEFT JOIN orders o ON o.id = p.order_id \
-                 WHERE p.status = 'COMPLETED' AND c IS NOT NULL GROUP BY c) \
-                 SELECT COUNT(*), COALESCE(SUM(total > ?1), 0) FROM v \
-                 WHERE c IN (SELECT id FROM customers)",
-                params![f.lifetime_value],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
-            f.spend_rank = Some(SpendRank {
-                above: above as usize,
-                of: of as usize,
-            });
+        (Some(_), Some(spend)) => spend,
+        (Some(_), None) => {
+            aggregated = SpendValues::aggregate(conn)?;
+            &aggregated
         }
+    };
+    for f in out.values_mut() {
+        f.spend_rank = values.rank(f);
     }
     Ok(())
 }

@@ -116,3 +116,72 @@ fn a_document_built_for_one_customer_equals_the_one_from_the_full_build() {
     assert!(ranked > 20, "{ranked} of 40 customers have a spend rank");
     assert!(missed > 0, "no customer among 40 missed a booking");
 }
+
+/// A customer's document and profile as stored.
+fn stored(store: &Store, id: &str) -> (String, String) {
+    store
+        .conn()
+        .query_row(
+            "SELECT d.text, p.profile FROM search_documents d
+               JOIN search_profiles p ON p.customer_id = d.customer_id
+              WHERE d.customer_id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+}
+
+/// The per-customer refresh (every decision on the match review screen) places the spend
+/// among the stored documents' lifetime values instead of aggregating every payment of the
+/// shop, and still builds what the full build builds: for customers as they are, and for one
+/// whose spend just changed (ranked with its new value among the others').
+#[test]
+fn a_customer_refreshed_alone_ranks_its_spend_among_the_stored_documents_as_the_full_build_does() {
+    use keeper_search::facts::{SpendValues, load, load_one};
+    use keeper_search::index::refresh_customers;
+    let mut store = Store::open_in_memory().unwrap();
+    sim::fill(&mut store, Profile::Small, 11, now());
+    refresh_documents(store.conn_mut(), now()).unwrap();
+    let all = load(store.conn(), None).unwrap();
+    let spend = SpendValues::stored(store.conn()).unwrap();
+    assert_eq!(
+        spend.len(),
+        all.values().filter(|f| f.paid_visits > 0).count()
+    );
+    for (id, full) in all.iter().take(40) {
+        let alone = load_one(store.conn(), id, &spend).unwrap().unwrap();
+        assert_eq!(&alone, full, "facts of {id}");
+    }
+
+    // The customer ranked last among the paying ones spends more than anyone.
+    let (id, last) = all
+        .iter()
+        .filter_map(|(id, f)| f.spend_rank.map(|r| (id.clone(), r)))
+        .max_by_key(|(_, r)| r.above)
+        .unwrap();
+    assert!(last.above > 0);
+    store
+        .conn()
+        .execute(
+            "INSERT INTO payments (id, customer_id, status, amount, currency, created_at)
+             VALUES ('BIG', ?1, 'COMPLETED', 1000000000, 'USD', '2026-01-02T10:00:00Z')",
+            [&id],
+        )
+        .unwrap();
+    let before = stored(&store, &id);
+    let stats = refresh_customers(store.conn_mut(), std::slice::from_ref(&id), now()).unwrap();
+    assert_eq!(stats.changed, 1);
+    let alone = stored(&store, &id);
+    assert_ne!(alone, before);
+    assert!(
+        alone.1.contains("\"spend_percent_above\":0.0"),
+        "{}",
+        alone.1
+    );
+    refresh_documents(store.conn_mut(), now()).unwrap();
+    assert_eq!(
+        stored(&store, &id),
+        alone,
+        "the full build made another document"
+    );
+}

@@ -123,6 +123,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "analysis_incremental_read",
         sql: include_str!("migrations/0022_analysis_incremental_read.sql"),
     },
+    Migration {
+        version: 23,
+        name: "search_refresh",
+        sql: include_str!("migrations/0023_search_refresh.sql"),
+    },
 ];
 
 /// The schema version a fully migrated database has.

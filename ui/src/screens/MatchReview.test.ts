@@ -144,6 +144,63 @@ describe('the upload job', () => {
   });
 });
 
+describe('a spreadsheet job the app ran on its own', () => {
+  // Regression: the desktop app finishes at start the spreadsheet jobs it did not finish when
+  // it last ran, but the screen showed their upload only after the next drop.
+  it('is followed when the screen opens, and its upload shown without a new drop', async () => {
+    const backend = new FakeBackend({ resumedUpload: 'left-over.csv', uploadJobPolls: 2 });
+    render(App, { backend, initialScreen: 'match-review' });
+
+    await waitFor(() => {
+      expect(screen.getByTestId('match-busy').textContent).toContain('Matching the rows of left-over.csv');
+    });
+    const summary = await screen.findByTestId('upload-summary', {}, { timeout: 3000 });
+    expect(within(summary).getByRole('heading', { name: 'left-over.csv' })).toBeTruthy();
+    expect(screen.getAllByTestId('candidate').length).toBeGreaterThan(0);
+    expect(screen.queryByTestId('match-busy')).toBeNull();
+    expect(backend.calls.uploadSpreadsheet).toBe(0);
+    expect(backend.calls.pickSpreadsheet).toBe(0);
+  });
+
+  it('shows the newest upload not undone when the screen opens again with nothing shown', async () => {
+    const backend = new FakeBackend();
+    await backend.uploadSpreadsheet('/home/owner/first.csv');
+    await backend.uploadJob('sample-job-1');
+    await backend.uploadJob('sample-job-1');
+    await backend.uploadSpreadsheet('/home/owner/second.csv');
+    await backend.uploadJob('sample-job-2');
+    await backend.uploadJob('sample-job-2');
+    await backend.undoUpload('sample-upload-2');
+    await backend.uploadJob('sample-job-3');
+    await backend.uploadJob('sample-job-3');
+    render(App, { backend, initialScreen: 'match-review' });
+
+    const summary = await screen.findByTestId('upload-summary');
+    expect(within(summary).getByRole('heading', { name: 'first.csv' })).toBeTruthy();
+    expect(backend.argsOf('candidates')).toEqual([['sample-upload-1']]);
+  });
+
+  it('leaves a dropped file’s upload on screen when the drop came while the app’s own job ran', async () => {
+    const backend = new FakeBackend({ resumedUpload: 'left-over.csv', uploadJobPolls: 3 });
+    render(App, { backend, initialScreen: 'match-review' });
+    await waitFor(() => {
+      expect(screen.getByTestId('match-busy').textContent).toContain('left-over.csv');
+    });
+
+    backend.dropFiles(['/tmp/Dropped.csv']);
+
+    await waitFor(
+      () => {
+        expect(within(screen.getByTestId('upload-summary')).getByRole('heading', { name: 'Dropped.csv' })).toBeTruthy();
+      },
+      { timeout: 3000 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(within(screen.getByTestId('upload-summary')).getByRole('heading', { name: 'Dropped.csv' })).toBeTruthy();
+    expect(screen.queryByTestId('match-busy')).toBeNull();
+  });
+});
+
 describe('dropping a file on the window', () => {
   it('opens match review from any screen and uploads the dropped spreadsheet', async () => {
     const backend = new FakeBackend();

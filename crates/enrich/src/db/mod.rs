@@ -23,8 +23,9 @@ pub use customers::CustomerRow;
 pub use duplicates::{DuplicatePair, customer_duplicates};
 pub use review::{
     Alternative, CandidateGroup, FieldPair, ReviewCandidate, ReviewSheet, UndoSummary,
-    UnmatchedRow, UploadInfo, Verdict, bulk_accept, choose_alternative, decide, list_uploads,
-    review_candidates, undo_match, undo_upload, undo_upload_in, unmatched_rows,
+    UnmatchedRow, UploadInfo, Verdict, bulk_accept, bulk_accept_in, candidate, choose_alternative,
+    choose_alternative_in, decide, decide_in, list_uploads, review_candidates, undo_match,
+    undo_match_in, undo_upload, undo_upload_in, unmatched_rows,
 };
 pub use upload::{
     PrepareStep, PreparedUpload, UploadOptions, UploadSummary, prepare_upload, upload_file,

@@ -306,7 +306,13 @@ fn taken_lines(conn: &Connection, id: i64) -> Result<HashMap<String, usize>> {
 
 /// The candidates of upload `id`, grouped by the matcher's decision, review first.
 pub fn review_candidates(store: &Store, id: i64) -> Result<ReviewSheet> {
-    let conn = store.conn();
+    review_sheet(store.conn(), id, None)
+}
+
+/// The review sheet of upload `id`, or only its match `only` (the answer to a decision on
+/// one row: building every row's side-by-side fields cost tens of milliseconds on a sheet of
+/// a few hundred rows).
+fn review_sheet(conn: &Connection, id: i64, only: Option<i64>) -> Result<ReviewSheet> {
     let upload = one_upload(conn, id)?;
     let (_, mapping) = upload_layout(conn, id)?;
     let mut stmt = conn.prepare(
@@ -314,12 +320,12 @@ pub fn review_candidates(store: &Store, id: i64) -> Result<ReviewSheet> {
                 m.decided_by, m.swapped_names, m.explanation_json, r.cells_json
            FROM upload_matches m
            JOIN upload_rows r ON r.upload_id = m.upload_id AND r.row_index = m.row_index
-          WHERE m.upload_id = ?1
+          WHERE m.upload_id = ?1 AND (?2 IS NULL OR m.id = ?2)
           ORDER BY m.score DESC, m.row_index",
     )?;
     let mut alternatives = alternatives_of(conn, id)?;
     let taken = taken_lines(conn, id)?;
-    let mut rows = stmt.query([id])?;
+    let mut rows = stmt.query(params![id, only])?;
     let mut groups: Vec<CandidateGroup> = ["review", "accept", "reject"]
         .iter()
         .map(|d| CandidateGroup {
@@ -420,21 +426,34 @@ pub fn decide(
     verdict: Verdict,
     now: DateTime<Utc>,
 ) -> Result<ReviewCandidate> {
-    let now_text = ts(now);
     let tx = store.conn_mut().transaction()?;
-    let upload_id = match verdict {
+    let upload_id = decide_in(&tx, match_id, verdict, now)?;
+    tx.commit()?;
+    candidate(store, upload_id, match_id)
+}
+
+/// [`decide`] on the caller's transaction (which the caller commits, e.g. with what else the
+/// decision implies); returns the match's upload.
+pub fn decide_in(
+    tx: &Connection,
+    match_id: i64,
+    verdict: Verdict,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let now_text = ts(now);
+    Ok(match verdict {
         Verdict::Accept => {
-            accept_in(&tx, match_id, &now_text)?;
-            match_state(&tx, match_id)?.0
+            accept_in(tx, match_id, &now_text)?;
+            match_state(tx, match_id)?.0
         }
         Verdict::Reject => {
-            let (upload_id, _) = match_state(&tx, match_id)?;
-            merge::remove(&tx, match_id)?;
-            set_state(&tx, match_id, "rejected", &now_text)?;
+            let (upload_id, _) = match_state(tx, match_id)?;
+            merge::remove(tx, match_id)?;
+            set_state(tx, match_id, "rejected", &now_text)?;
             upload_id
         }
         Verdict::Skip => {
-            let (upload_id, state) = match_state(&tx, match_id)?;
+            let (upload_id, state) = match_state(tx, match_id)?;
             if !matches!(state.as_str(), "pending" | "skipped") {
                 return Err(EnrichError::MatchState {
                     id: match_id,
@@ -442,12 +461,15 @@ pub fn decide(
                     action: "skip",
                 });
             }
-            set_state(&tx, match_id, "skipped", &now_text)?;
+            set_state(tx, match_id, "skipped", &now_text)?;
             upload_id
         }
-    };
-    tx.commit()?;
-    review_candidates(store, upload_id)?
+    })
+}
+
+/// Match `match_id` of upload `upload_id` as the review screen shows it.
+pub fn candidate(store: &Store, upload_id: i64, match_id: i64) -> Result<ReviewCandidate> {
+    review_sheet(store.conn(), upload_id, Some(match_id))?
         .groups
         .into_iter()
         .flat_map(|g| g.candidates)
@@ -465,9 +487,22 @@ pub fn choose_alternative(
     customer_id: &str,
     now: DateTime<Utc>,
 ) -> Result<ReviewCandidate> {
-    let now_text = ts(now);
     let tx = store.conn_mut().transaction()?;
-    let (upload_id, state) = match_state(&tx, match_id)?;
+    let upload_id = choose_alternative_in(&tx, match_id, customer_id, now)?;
+    tx.commit()?;
+    candidate(store, upload_id, match_id)
+}
+
+/// [`choose_alternative`] on the caller's transaction (which the caller commits); returns
+/// the match's upload.
+pub fn choose_alternative_in(
+    tx: &Connection,
+    match_id: i64,
+    customer_id: &str,
+    now: DateTime<Utc>,
+) -> Result<i64> {
+    let now_text = ts(now);
+    let (upload_id, state) = match_state(tx, match_id)?;
     let (rank, score, explanation, swapped): (i64, f64, String, bool) = tx
         .query_row(
             "SELECT rank, score, explanation_json, swapped_names FROM upload_match_alternatives
@@ -481,7 +516,7 @@ pub fn choose_alternative(
             customer_id: customer_id.to_string(),
         })?;
     if state == "accepted" {
-        merge::remove(&tx, match_id)?;
+        merge::remove(tx, match_id)?;
     }
     tx.execute(
         "DELETE FROM upload_match_alternatives WHERE match_id = ?1 AND customer_id = ?2",
@@ -499,15 +534,9 @@ pub fn choose_alternative(
              swapped_names = ?5 WHERE id = ?1",
         params![match_id, customer_id, score, explanation, swapped],
     )?;
-    set_state(&tx, match_id, "accepted", &now_text)?;
-    merge::apply(&tx, match_id, &now_text)?;
-    tx.commit()?;
-    review_candidates(store, upload_id)?
-        .groups
-        .into_iter()
-        .flat_map(|g| g.candidates)
-        .find(|c| c.match_id == match_id)
-        .ok_or(EnrichError::MatchNotFound { id: match_id })
+    set_state(tx, match_id, "accepted", &now_text)?;
+    merge::apply(tx, match_id, &now_text)?;
+    Ok(upload_id)
 }
 
 /// Accepts every waiting candidate of upload `id` scoring at least `min_score`; returns how
@@ -518,9 +547,22 @@ pub fn bulk_accept(
     min_score: f64,
     now: DateTime<Utc>,
 ) -> Result<usize> {
-    let now_text = ts(now);
     let tx = store.conn_mut().transaction()?;
-    let upload = one_upload(&tx, id)?;
+    let accepted = bulk_accept_in(&tx, id, min_score, now)?;
+    tx.commit()?;
+    Ok(accepted.len())
+}
+
+/// [`bulk_accept`] on the caller's transaction (which the caller commits); returns the
+/// matches accepted.
+pub fn bulk_accept_in(
+    tx: &Connection,
+    id: i64,
+    min_score: f64,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    let now_text = ts(now);
+    let upload = one_upload(tx, id)?;
     if upload.undone_at.is_some() {
         return Err(EnrichError::UploadUndone { id });
     }
@@ -533,16 +575,22 @@ pub fn bulk_accept(
             .collect::<rusqlite::Result<_>>()?
     };
     for &m in &ids {
-        accept_in(&tx, m, &now_text)?;
+        accept_in(tx, m, &now_text)?;
     }
-    tx.commit()?;
-    Ok(ids.len())
+    Ok(ids)
 }
 
 /// Undoes one accepted match: its enrichment records are deleted and its row is unmatched.
 pub fn undo_match(store: &mut Store, match_id: i64, now: DateTime<Utc>) -> Result<UndoSummary> {
     let tx = store.conn_mut().transaction()?;
-    let (_, state) = match_state(&tx, match_id)?;
+    let summary = undo_match_in(&tx, match_id, now)?;
+    tx.commit()?;
+    Ok(summary)
+}
+
+/// [`undo_match`] on the caller's transaction (which the caller commits).
+pub fn undo_match_in(tx: &Connection, match_id: i64, now: DateTime<Utc>) -> Result<UndoSummary> {
+    let (_, state) = match_state(tx, match_id)?;
     if state != "accepted" {
         return Err(EnrichError::MatchState {
             id: match_id,
@@ -550,9 +598,8 @@ pub fn undo_match(store: &mut Store, match_id: i64, now: DateTime<Utc>) -> Resul
             action: "undo",
         });
     }
-    let removed = merge::remove(&tx, match_id)?;
-    set_state(&tx, match_id, "undone", &ts(now))?;
-    tx.commit()?;
+    let removed = merge::remove(tx, match_id)?;
+    set_state(tx, match_id, "undone", &ts(now))?;
     Ok(UndoSummary {
         matches_undone: 1,
         enrichments_removed: removed,

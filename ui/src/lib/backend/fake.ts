@@ -82,6 +82,12 @@ export interface FakeBackendOptions {
   animateJobs?: boolean;
   /** Polls of `uploadJob` that answer "running" before a spreadsheet job finishes (default 1). */
   uploadJobPolls?: number;
+  /**
+   * A spreadsheet (file name) the app is uploading on its own when the UI starts, as the
+   * desktop app finishes a job left from its last run: `jobStatus` reports an upload job
+   * running for `uploadJobPolls` calls, then the upload exists and the job is finished.
+   */
+  resumedUpload?: string;
 }
 
 /** A spreadsheet job of the fake: its view, polls left, and the change it makes at the end. */
@@ -133,6 +139,8 @@ export class FakeBackend implements Backend {
   #uploadJobs = new Map<string, FakeUploadJob>();
   #uploadJobPolls: number;
   #uploadJobFailure: BackendError | undefined;
+  /** The upload the app is finishing on its own: `jobStatus` calls left before it ends. */
+  #resumed: { fileName: string; polls: number } | null = null;
   #jobListeners = new Set<(status: JobStatus) => void>();
   #dropListeners = new Set<(paths: string[]) => void>();
 
@@ -153,6 +161,16 @@ export class FakeBackend implements Backend {
     this.#picked = options.pickedFile === undefined ? '/home/owner/clients.xlsx' : options.pickedFile;
     this.#animate = options.animateJobs ?? false;
     this.#uploadJobPolls = options.uploadJobPolls ?? 1;
+    if (options.resumedUpload !== undefined) {
+      this.#resumed = { fileName: options.resumedUpload, polls: this.#uploadJobPolls };
+      this.#job = {
+        ...IDLE_JOB,
+        kind: 'upload',
+        state: 'running',
+        stage: `Matching the rows of ${options.resumedUpload} (step 3 of 5)`,
+        started_at: `${SAMPLE_TODAY}T09:00:00Z`,
+      };
+    }
   }
 
   /** Makes the spreadsheet jobs started from now on fail with `error` (or succeed again). */
@@ -206,7 +224,19 @@ export class FakeBackend implements Backend {
   }
 
   jobStatus(): Promise<JobStatus> {
-    return this.#answer('jobStatus', [], () => this.#job);
+    return this.#answer('jobStatus', [], () => {
+      const resumed = this.#resumed;
+      if (resumed !== null) {
+        if (resumed.polls > 0) {
+          resumed.polls -= 1;
+        } else {
+          this.#resumed = null;
+          this.#addUpload(resumed.fileName);
+          this.#job = { ...this.#job, state: 'finished', stage: 'Finished', finished_at: `${SAMPLE_TODAY}T09:00:04Z` };
+        }
+      }
+      return this.#job;
+    });
   }
 
   onJobProgress(callback: (status: JobStatus) => void): Unlisten {
@@ -405,27 +435,30 @@ export class FakeBackend implements Backend {
       }
       const fileName = path.split(/[\\/]/).pop() ?? path;
       const stages = [`Reading ${fileName}`, `Matching the rows against ${this.#customers.length} customers`, 'Saving the matches'];
-      return this.#startUploadJob('upload', fileName, stages, () => {
-        const id = `sample-upload-${this.#uploads.length + 1}`;
-        const candidates = sampleCandidates(id, this.#customers);
-        const upload: UploadSummary = {
-          id,
-          file_name: fileName,
-          rows: candidates.length + 1,
-          accepted: 0,
-          to_review: 0,
-          rejected: 0,
-          unmatched: 1,
-          created_at: `${SAMPLE_TODAY}T09:30:00Z`,
-          undone: false,
-          mapping: copy(SAMPLE_MAPPING),
-        };
-        this.#uploads.unshift(upload);
-        this.#candidates.set(id, candidates);
-        this.#recount(upload);
-        return id;
-      });
+      return this.#startUploadJob('upload', fileName, stages, () => this.#addUpload(fileName));
     });
+  }
+
+  /** A new upload of `fileName` with sample candidates; returns its id. */
+  #addUpload(fileName: string): string {
+    const id = `sample-upload-${this.#uploads.length + 1}`;
+    const candidates = sampleCandidates(id, this.#customers);
+    const upload: UploadSummary = {
+      id,
+      file_name: fileName,
+      rows: candidates.length + 1,
+      accepted: 0,
+      to_review: 0,
+      rejected: 0,
+      unmatched: 1,
+      created_at: `${SAMPLE_TODAY}T09:30:00Z`,
+      undone: false,
+      mapping: copy(SAMPLE_MAPPING),
+    };
+    this.#uploads.unshift(upload);
+    this.#candidates.set(id, candidates);
+    this.#recount(upload);
+    return id;
   }
 
   uploadJob(jobId: string): Promise<UploadJob> {

@@ -6,6 +6,10 @@
  * a large merchant, so the backend runs them as jobs: the command answers at once with the
  * job, which this session polls (`job` holds it, for the progress bar) until it ends, then
  * reads the upload and its candidates again. A failed job shows its error like any other.
+ *
+ * The app also runs spreadsheet jobs of its own: at start it finishes the ones it did not
+ * finish when it last ran. `resume` (called when the screen opens with nothing shown) follows
+ * such a job while the app's job slot runs it, then shows the newest upload not undone.
  */
 import type {
   Backend,
@@ -36,6 +40,8 @@ export class MatchSession {
 
   readonly #backend: Backend;
   readonly #pollMs: number;
+  /** Counts the owner's actions, so a `resume` that outlived one leaves the screen alone. */
+  #actions = 0;
 
   constructor(backend: Backend, pollMs: number = JOB_POLL_MS) {
     this.#backend = backend;
@@ -71,6 +77,7 @@ export class MatchSession {
   }
 
   async #run(busy: string, work: () => Promise<void>): Promise<void> {
+    this.#actions += 1;
     this.busy = busy;
     this.error = null;
     try {
@@ -79,6 +86,38 @@ export class MatchSession {
       this.error = toBackendError(raw);
     } finally {
       this.busy = null;
+    }
+  }
+
+  /**
+   * When nothing is shown: follows the spreadsheet job the app is running on its own (one it
+   * finished at start, left from its last run), then shows the newest upload not undone with
+   * its candidates. Does nothing once the owner has started something else meanwhile.
+   */
+  async resume(): Promise<void> {
+    if (this.upload !== null || this.busy !== null) return;
+    const actions = this.#actions;
+    const untouched = (): boolean => actions === this.#actions && this.upload === null;
+    let following = false;
+    try {
+      let status = await this.#backend.jobStatus();
+      while (status.kind === 'upload' && status.state === 'running' && untouched()) {
+        following = true;
+        this.busy = status.stage;
+        await new Promise((resolve) => setTimeout(resolve, this.#pollMs));
+        status = await this.#backend.jobStatus();
+      }
+      if (!untouched()) return;
+      const latest = (await this.#backend.uploads()).find((entry) => !entry.undone);
+      if (latest === undefined) return;
+      const candidates = await this.#backend.candidates(latest.id);
+      if (!untouched()) return;
+      this.upload = latest;
+      this.candidates = candidates;
+    } catch (raw) {
+      if (actions === this.#actions) this.error = toBackendError(raw);
+    } finally {
+      if (following && actions === this.#actions) this.busy = null;
     }
   }
 
