@@ -1355,19 +1355,8 @@ fn analyse_and_embed(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::enrich::tests::document;
     use keeper_store::raw::{RawObject, upsert};
-
-    fn document(db: &Path, id: &str) -> String {
-        Store::open(db)
-            .unwrap()
-            .conn()
-            .query_row(
-                "SELECT text FROM search_documents WHERE customer_id = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .unwrap()
-    }
 
     fn queued(db: &Path) -> Vec<String> {
         crate::search_refresh::queued(Store::open(db).unwrap().conn()).unwrap()

@@ -301,7 +301,7 @@ pub fn customer_duplicates(db: &Path, min_score: f64) -> Result<Vec<DuplicatePai
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::sync::atomic::AtomicBool as AtomicFlag;
 
@@ -392,7 +392,8 @@ mod tests {
         );
     }
 
-    fn document(db: &Path, id: &str) -> String {
+    /// The search document stored for customer `id` in the database at `db`.
+    pub(crate) fn document(db: &Path, id: &str) -> String {
         Store::open(db)
             .unwrap()
             .conn()
