@@ -54,6 +54,11 @@ fn sale(conn: &Connection, id: &str, customer: &str, day: &str, extra: Option<(&
 
 /// The salon with the extra item `(variation, name)` the regulars buy.
 fn salon(extra: (&str, &str)) -> Store {
+    salon_where(extra, &["alice"])
+}
+
+/// The salon where the customers in `never` never buy the extra item.
+fn salon_where(extra: (&str, &str), never: &[&str]) -> Store {
     let store = Store::open_in_memory().unwrap();
     let conn = store.conn();
     conn.execute_batch(
@@ -90,8 +95,8 @@ fn salon(extra: (&str, &str)) -> Store {
         )
         .unwrap();
         for (k, day) in DAYS.iter().enumerate() {
-            // Everyone but Alice buys the extra item on their first visit.
-            let bought = (k == 0 && id != "alice").then_some(extra);
+            // Everyone but those in `never` buys the extra item on their first visit.
+            let bought = (k == 0 && !never.contains(&id)).then_some(extra);
             sale(conn, &format!("{id}{k}"), id, day, bought);
         }
     }
@@ -129,13 +134,19 @@ fn check(extra: (&str, &str), kind: &str, phrase: &str) {
         t.reason
             .starts_with("Alice: due in 11 days for Women's Haircut")
     );
-    // The catalog price × visits a year at her rhythm (365 / 42).
+    // The catalog price × the share of her peers who bought it × visits a year at her
+    // rhythm (365 / 42).
     let price = if extra.0 == "var_gloss" {
         4_000.0
     } else {
         2_800.0
     };
-    assert_eq!(t.value_at_stake, (price * 365.0 / 42.0_f64).round() as i64);
+    let share = t.details["suggestion_share"].as_f64().unwrap();
+    assert!(share > 0.0 && share <= 1.0, "a share: {share}");
+    assert_eq!(
+        t.value_at_stake,
+        (price * share * 365.0 / 42.0_f64).round() as i64
+    );
     assert!(
         tasks
             .iter()
@@ -160,5 +171,29 @@ fn a_regular_who_never_bought_a_product_her_peers_buy_gets_an_upsell_naming_it()
         ("var_shampoo", "Repair Shampoo"),
         "retail",
         "which 100% of Women's Haircut regulars buy ($28)",
+    );
+}
+
+/// Regression: an upsell was valued at the suggestion's price at every visit of a year, so
+/// a weekly regular's $190 service counted as ~$10,000 and the demo's top twenty tasks were
+/// all upsells, above every client slipping away. It is worth the price times the share of
+/// her peers who take it, at her rhythm.
+#[test]
+fn an_upsell_is_worth_its_price_times_the_share_of_peers_who_take_it() {
+    let mut store = salon_where(("var_gloss", "Gloss"), &["alice", "peer4", "peer5"]);
+    let tasks = upsells(&mut store);
+    let alice = tasks
+        .iter()
+        .find(|t| t.customer_id.as_deref() == Some("alice"))
+        .expect("Alice gets an upsell");
+    // Five of her seven peers (Bea and four others) had the Gloss.
+    assert!(
+        alice.reason.contains("71% of Women's Haircut regulars"),
+        "{}",
+        alice.reason
+    );
+    assert_eq!(
+        alice.value_at_stake,
+        (4_000.0 * 5.0 / 7.0 * 365.0 / 42.0_f64).round() as i64
     );
 }

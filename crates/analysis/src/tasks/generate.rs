@@ -7,7 +7,7 @@
 //! | churn_prevention | 2+ visits, since − g ≥ max(7, g/4), since < min(3g, 365) | last visit day | yearly value |
 //! | reactivation | 2+ visits, since ≥ min(3g, 365), since ≤ 730 | last visit day | yearly value |
 //! | second_visit | 1 visit, 10 ≤ since ≤ 75 | first visit day | first spend × median visits a year of repeat customers |
-//! | upsell | 3+ visits, next visit due within 14 days, and a suggestion (below) | next expected day | suggestion's price × visits a year |
+//! | upsell | 3+ visits, next visit due within 14 days, and a suggestion (below) | next expected day | suggestion's price × share of peers (or visits) taking it × visits a year |
 //! | review_follow_up | review in the last 30 days, unanswered, rating ≤ 3, urgent or negative | review id | customer's yearly value (median of repeat customers if unlinked) |
 //! | birthday | birthday in the next 7 days, a visit in the last 365 | year of the birthday | yearly value |
 //!
@@ -417,11 +417,15 @@ fn upsell(
     } else {
         details["peers"] = json!(best.peers);
     }
+    // What the suggestion is expected to bring in a year: its price at her rhythm, times
+    // the share of her peers (or of the service's visits) that take it. Without the share
+    // a weekly regular's $190 suggestion counted as ~$10,000 and outranked every client
+    // slipping away.
     Some(Candidate {
         customer_id: Some(c.profile.id.clone()),
         task_type: TaskType::Upsell,
         episode: due.to_string(),
-        value_at_stake: (best.price as f64 * per_year).round() as i64,
+        value_at_stake: (best.price as f64 * best.share * per_year).round() as i64,
         priority: 1,
         reason,
         details,
