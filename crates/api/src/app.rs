@@ -1365,23 +1365,8 @@ mod tests {
     /// Two customers with documents built and a sheet naming Ada by Square id, uploaded
     /// (its one match accepted); returns the database and the match's id.
     fn uploaded(dir: &Path) -> (PathBuf, String) {
-        let db = dir.join("k.sqlite3");
-        let mut store = Store::open(&db).unwrap();
-        store
-            .conn()
-            .execute_batch(
-                "INSERT INTO customers (id, given_name, family_name, email)
-                   VALUES ('C1', 'Ada', 'Lane', 'ada@example.com'),
-                          ('C2', 'Bo', 'Marsh', 'bo@example.com');",
-            )
-            .unwrap();
-        keeper_search::index::refresh_documents(store.conn_mut(), now()).unwrap();
-        let file = dir.join("old-system.csv");
-        std::fs::write(
-            &file,
-            "Square Customer ID,Name,Notes\nC1,Ada Lane,Allergic to latex gloves\n",
-        )
-        .unwrap();
+        let (db, file) = crate::enrich::tests::store_and_sheet(dir);
+        let store = Store::open(&db).unwrap();
         let summary = crate::enrich::upload(&db, &file, &Default::default(), now()).unwrap();
         assert_eq!(summary.auto_accepted, 1);
         let id: i64 = store

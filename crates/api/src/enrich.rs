@@ -406,7 +406,7 @@ pub(crate) mod tests {
     }
 
     /// Two customers with documents built, and a sheet naming one of them by Square id.
-    fn store_and_sheet(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    pub(crate) fn store_and_sheet(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
         let db = dir.join("k.sqlite3");
         let mut store = Store::open(&db).unwrap();
         store
